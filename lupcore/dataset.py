@@ -1,0 +1,209 @@
+"""The shared, read-only dataset: loaded once per process, never mutated by callers.
+
+Besides the raw tables it holds two derived tables every page needs:
+
+* ``scoring_periods``: per indicator and tier, the latest period with good coverage (at least
+  half of the most areas any period has), so benchmarks compare like with like;
+* ``latest``: per indicator and area, the area's own most recent value with its period, and, for
+  districts on county-only indicators (healthy life expectancy, absence), the county's value
+  marked as such (data-survey §7 trap 5: show the county value and say so, never impute).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from lupcore import io
+from lupcore.model import LOWER_TIER_PREFIXES, Area, IndicatorMeta, Mission, Tier
+
+AREA_KIND = {
+    "E06": "Unitary authority",
+    "E07": "District council",
+    "E08": "Metropolitan borough",
+    "E09": "London borough",
+    "W06": "Welsh principal council",
+    "S12": "Scottish council area",
+    "N09": "Northern Ireland district",
+    "E10": "County council",
+    "E47": "Combined authority",
+    "E12": "English region",
+}
+PICKER_TIERS = ("ltla", "utla", "cauth")
+UPPER_TIER_PREFIXES = ("E06", "E08", "E09", "E10", "W06", "S12", "N09")
+
+
+class UnknownAreaError(LookupError):
+    """An area code or name that is not in the data; carries the closest matches."""
+
+    def __init__(self, query: str, suggestions: list[tuple[str, str]]) -> None:
+        hint = ", ".join(f"{name} ({code})" for code, name in suggestions) or "none"
+        super().__init__(f"Unknown area {query!r}. Closest matches: {hint}")
+        self.query = query
+        self.suggestions = suggestions
+
+
+@dataclass(frozen=True)
+class Dataset:
+    indicators: Mapping[str, IndicatorMeta]
+    missions: Mapping[int, Mission]
+    areas: pd.DataFrame
+    observations: pd.DataFrame
+    neighbours: pd.DataFrame
+    clusters: pd.DataFrame
+    cluster_descriptions: Mapping[str, Mapping[str, str]]
+    scoring_periods: pd.DataFrame = field(repr=False)
+    latest: pd.DataFrame = field(repr=False)
+    data_dir: Path = io.DATA_DIR
+
+    # ----- areas -------------------------------------------------------------------------
+    def area(self, code: str) -> Area:
+        row = self.areas.loc[code]
+        return Area(
+            code=row["code"], name=row["name"], tier=Tier(row["tier"]), nation=row["nation"],
+            region=row["region"], utla_code=row["utla_code"], utla_name=row["utla_name"],
+            cauth_code=row["cauth_code"], cauth_name=row["cauth_name"],
+            population=None if pd.isna(row["population"]) else float(row["population"]),
+            land_area_ha=None if pd.isna(row["land_area_ha"]) else float(row["land_area_ha"]),
+            current=bool(row["current"]),
+        )
+
+    def has_area(self, code: str) -> bool:
+        return code in self.areas.index
+
+    def pickable(self) -> pd.DataFrame:
+        """Current areas a user can choose: lower-tier authorities, counties, combined authorities."""
+        frame = self.areas[self.areas["current"] & self.areas["tier"].isin(PICKER_TIERS)]
+        return frame.sort_values(["tier", "name"], key=lambda s: s.map({"ltla": 0, "utla": 1, "cauth": 2}) if s.name == "tier" else s)
+
+    def comparison_codes(self, tier: str, nations: tuple[str, ...] | None = None) -> list[str]:
+        """Current areas of one tier (ltla, utla or cauth), optionally within nation letters."""
+        frame = self.areas[self.areas["current"]]
+        if tier == "utla":
+            frame = frame[frame["code"].str.startswith(UPPER_TIER_PREFIXES)]
+        else:
+            frame = frame[frame["tier"].eq(tier)]
+        if nations:
+            frame = frame[frame["code"].str[0].isin(nations)]
+        return frame["code"].tolist()
+
+    def resolve_area(self, query: str) -> str:
+        """A code, or an exact name (case-insensitive), to a current area code."""
+        text = query.strip()
+        if text.upper() in self.areas.index and bool(self.areas.loc[text.upper(), "current"]):
+            return text.upper()
+        pick = self.pickable()
+        exact = pick[pick["name"].str.casefold() == text.casefold()]
+        if len(exact):
+            return str(exact["code"].iloc[0])  # lower tier first, so "Durham"-style clashes pick the council
+        raise UnknownAreaError(query, self.closest_areas(text))
+
+    def closest_areas(self, text: str, n: int = 3) -> list[tuple[str, str]]:
+        pick = self.pickable()
+        names = dict(zip(pick["name"].str.casefold(), zip(pick["code"], pick["name"], strict=True), strict=False))
+        hits = difflib.get_close_matches(text.casefold(), list(names), n=n, cutoff=0.5)
+        if not hits:
+            hits = [k for k in names if text.casefold() in k][:n]
+        return [names[h] for h in hits]
+
+    def area_kind(self, code: str) -> str:
+        return AREA_KIND.get(code[:3], "Area")
+
+    def nation_code(self, nation: str) -> str:
+        return {"England": "E92000001", "Wales": "W92000004", "Scotland": "S92000003",
+                "Northern Ireland": "N92000002"}.get(nation, "K02000001")
+
+    # ----- values ------------------------------------------------------------------------
+    def series(self, indicator_id: str, area_code: str) -> pd.DataFrame:
+        """All published periods of one indicator for one area, oldest first."""
+        obs = self.observations
+        mask = (obs["indicator_id"] == indicator_id) & (obs["area_code"] == area_code)
+        return obs.loc[mask].sort_values("period_start")
+
+    def latest_for(self, area_code: str) -> pd.DataFrame:
+        """Every indicator's latest value for one area (rows of ``latest``), in registry order."""
+        rows = self.latest[self.latest["area_code"] == area_code]
+        order = {iid: i for i, iid in enumerate(self.indicators)}
+        return rows.sort_values("indicator_id", key=lambda s: s.map(order))
+
+
+def _scoring_periods(obs: pd.DataFrame, indicators: Mapping[str, IndicatorMeta], areas: pd.DataFrame) -> pd.DataFrame:
+    current = areas[areas["current"]]
+    lower = set(current.loc[current["tier"].eq("ltla"), "code"])
+    upper = set(current.loc[current["code"].str.startswith(UPPER_TIER_PREFIXES), "code"])
+    valued = obs[obs["value"].notna()]
+    rows = []
+    for iid, meta in indicators.items():
+        ind = valued[valued["indicator_id"] == iid]
+        for tier, members in (("ltla", lower), ("utla", upper), ("cauth", set(current.loc[current["tier"].eq("cauth"), "code"]))):
+            if tier == "ltla" and meta.geography == "utla":
+                members = upper  # county-only indicators are compared among upper-tier areas
+            part = ind[ind["area_code"].isin(members)]
+            if part.empty:
+                continue
+            counts = part.groupby(["period_start", "period"]).size()
+            good = counts[counts >= 0.5 * counts.max()]
+            start, label = good.index.max()
+            rows.append({"indicator_id": iid, "tier": tier, "period": label, "period_start": start,
+                         "n_areas": int(counts.loc[(start, label)])})
+    return pd.DataFrame(rows)
+
+
+def _latest(obs: pd.DataFrame, indicators: Mapping[str, IndicatorMeta], areas: pd.DataFrame) -> pd.DataFrame:
+    valued = obs[obs["value"].notna()].sort_values("period_start")
+    last = valued.groupby(["indicator_id", "area_code"], sort=False).tail(1).copy()
+    last["source_area"] = last["area_code"]
+    # Districts take the county value for county-only indicators (flagged by source_area).
+    county_only = [iid for iid, m in indicators.items() if m.geography == "utla"]
+    districts = areas[areas["current"] & areas["code"].str.startswith("E07") & areas["utla_code"].ne("")]
+    extra = []
+    for iid in county_only:
+        county_rows = last[(last["indicator_id"] == iid) & last["area_code"].str.startswith("E10")]
+        by_county = county_rows.set_index("area_code")
+        for code, county in zip(districts["code"], districts["utla_code"], strict=True):
+            if county in by_county.index:
+                row = by_county.loc[county].copy()
+                row["area_code"] = code
+                row["source_area"] = county
+                extra.append(row)
+    if extra:
+        add = pd.DataFrame(extra).reset_index(drop=True)
+        last = pd.concat([last[~(last["indicator_id"].isin(county_only) & last["area_code"].str.startswith("E07"))], add],
+                         ignore_index=True)
+    return last.reset_index(drop=True)
+
+
+def load_dataset(data_dir: Path = io.DATA_DIR) -> Dataset:
+    """Read every data file and derive the shared tables; raises ``io.DataFileError``."""
+    indicators = io.load_indicators(data_dir)
+    missions = io.load_missions(data_dir)
+    areas = io.load_areas(data_dir)
+    obs = io.load_observations(data_dir)
+    unknown = set(obs["indicator_id"].unique()) - set(indicators)
+    if unknown:
+        raise io.DataFileError(data_dir / "observations.parquet", f"has indicators missing from indicators.json: {sorted(unknown)[:5]}")
+    for frame in (obs,):
+        for col in ("value", "lci95", "uci95"):
+            frame[col] = frame[col].astype(np.float64)
+    return Dataset(
+        indicators=MappingProxyType(indicators),
+        missions=MappingProxyType(missions),
+        areas=areas,
+        observations=obs,
+        neighbours=io.load_neighbours(data_dir),
+        clusters=io.load_clusters(data_dir),
+        cluster_descriptions=MappingProxyType(io.load_cluster_descriptions(data_dir)),
+        scoring_periods=_scoring_periods(obs, indicators, areas),
+        latest=_latest(obs, indicators, areas),
+        data_dir=data_dir,
+    )
+
+
+def is_lower_tier(code: str) -> bool:
+    return code[:3] in LOWER_TIER_PREFIXES

@@ -1,0 +1,1 @@
+"""Offline data build (``make data``): raw ONS files in ../shared → validated files in ``data/``."""

@@ -1,0 +1,5 @@
+import sys
+
+from lupcore.ingest.build import main
+
+sys.exit(main())
