@@ -1,0 +1,5 @@
+import sys
+
+from lupcore.cli import main
+
+sys.exit(main())

@@ -1,0 +1,50 @@
+"""``python -m lupcore``: the analysts' command line over the same core the app uses.
+
+Subcommands live in ``lupcore/commands/``; each module registers its own parser. Errors a user
+can fix (unknown area, missing data file) print one line to stderr and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from lupcore import commands
+from lupcore.dataset import load_dataset
+from lupcore.io import DataFileError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lupcore", description="Levelling Up Place Explorer core")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"lupcore.commands.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        dataset = load_dataset()
+    except DataFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args, dataset))
+    except BrokenPipeError:  # e.g. piped into `head`
+        return 0
+
+
+def emit(payload: object, as_json: bool, text: str) -> None:
+    """Print JSON (machine-readable, NaN as null) or the human-readable text."""
+    if as_json:
+        print(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False, default=str))
+    else:
+        print(text)

@@ -1,0 +1,49 @@
+"""``python -m lupcore profile AREA [--json]``: every indicator's latest value for one area."""
+
+from __future__ import annotations
+
+import argparse
+
+from lupcore.cli import emit
+from lupcore.commands._common import number, resolve_or_report
+from lupcore.dataset import Dataset
+from lupcore.format import format_value
+from lupcore.profile import describe, profile
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("profile", help="latest value of every indicator for one area")
+    parser.add_argument("area", help="GSS code or exact name (case-insensitive), e.g. E08000030 or Walsall")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, dataset: Dataset) -> int:
+    code = resolve_or_report(dataset, args.area)
+    if code is None:
+        return 2
+    rows = profile(dataset, code)
+    payload = {
+        "area": describe(dataset, dataset.area(code)),
+        "indicators": [
+            {
+                "indicator_id": r.meta.id,
+                "label": r.meta.label,
+                "mission": r.meta.mission,
+                "value": number(r.value),
+                "period": r.period or None,
+                "unit": r.meta.unit,
+                "lci95": number(r.lci95),
+                "uci95": number(r.uci95),
+                "value_of_area": r.source_area or None,
+                "source": r.meta.source_org,
+            }
+            for r in rows
+        ],
+    }
+    lines = [f"{payload['area']['name']} ({code})"]
+    for r in rows:
+        shown = format_value(r.value, r.meta) if r.value is not None else "no data"
+        lines.append(f"  {r.meta.label:<55} {shown:>14}  {r.period_label}")
+    emit(payload, args.json, "\n".join(lines))
+    return 0

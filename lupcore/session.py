@@ -1,0 +1,362 @@
+"""The shareable view state and its two encodings: URL query parameters and the JSON session file.
+
+Both encodings are small, human-readable and validated on read against allow-lists: unknown
+keys are ignored, bad values fall back to the default with a plain-English notice, and nothing
+is ever unpickled or evaluated. The same ``ViewState`` drives the app, the CLI (``--session``)
+and the exports.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from lupcore.settings import (
+    AGGREGATIONS,
+    MAX_KILLER_METRICS,
+    MINIMUM_PRESETS,
+    NORMALISATIONS,
+    TARGET_PRESETS,
+    WEIGHT_PRESETS,
+    Settings,
+)
+
+URL_VERSION = "1"
+SESSION_SCHEMA = "levelling-up-place-explorer/session"
+SESSION_VERSION = 1
+PEER_KINDS = ("ons-global", "ons-economic", "ons-demographic", "nearest", "custom")
+MAX_CUSTOM_PEERS = 10
+MAX_COMPARE = 4
+_CODE = re.compile(r"^[EWSNK]\d{8}$")
+_ID = re.compile(r"^[a-z0-9_]{1,60}$")
+
+
+@dataclass(frozen=True)
+class PeerSpec:
+    kind: str = "ons-global"
+    k: int = 15
+    custom: tuple[str, ...] = ()
+    variables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a shared link or a session file reproduces (local metric data travel separately)."""
+
+    area: str | None = None
+    settings: Settings = field(default_factory=Settings)
+    peers: PeerSpec = field(default_factory=PeerSpec)
+    compare: tuple[str, ...] = ()
+    baseline: tuple[tuple[str, str], ...] = ()
+    scenarios: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (name, ((indicator, change), …))
+    presenter: bool = False
+    anonymised: bool = False
+
+
+@dataclass(frozen=True)
+class Decoded:
+    state: ViewState
+    notices: tuple[str, ...]  # what was ignored, in plain English
+
+
+# ----- small parsers: each returns a value or raises ValueError with a readable reason ---------
+
+def _pairs(text: str, value: Callable[[str], object], key: Callable[[str], object] = str) -> tuple:
+    out = []
+    for item in filter(None, text.split(",")):
+        if ":" not in item:
+            raise ValueError(f"{item!r} is not in key:value form")
+        k, v = item.split(":", 1)
+        out.append((key(k), value(v)))
+    return tuple(out)
+
+
+def _ident(text: str) -> str:
+    if not _ID.match(text):
+        raise ValueError(f"{text!r} is not a metric id")
+    return text
+
+
+def _code(text: str) -> str:
+    text = text.strip().upper()
+    if not _CODE.match(text):
+        raise ValueError(f"{text!r} is not an area code")
+    return text
+
+
+def _choice(options: Mapping[str, str] | tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in options:
+            raise ValueError(f"{text!r} is not one of {', '.join(options)}")
+        return text
+    return parse
+
+
+def _weight(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 100:
+        raise ValueError(f"weight {text} must be between 0 and 100")
+    return value
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text!r} is not a number")
+    return value
+
+
+def _codes(limit: int) -> Callable[[str], tuple[str, ...]]:
+    def parse(text: str) -> tuple[str, ...]:
+        codes = tuple(dict.fromkeys(_code(c) for c in text.split(",") if c.strip()))
+        if len(codes) > limit:
+            raise ValueError(f"at most {limit} areas")
+        return codes
+    return parse
+
+
+def _bool(text: str) -> bool:
+    if text not in ("0", "1", "true", "false"):
+        raise ValueError(f"{text!r} is not 0 or 1")
+    return text in ("1", "true")
+
+
+def _ids(limit: int) -> Callable[[str], tuple[str, ...]]:
+    def parse(text: str) -> tuple[str, ...]:
+        ids = tuple(dict.fromkeys(_ident(t) for t in text.split(",") if t))
+        if len(ids) > limit:
+            raise ValueError(f"at most {limit} metrics")
+        return ids
+    return parse
+
+
+def _k(text: str) -> int:
+    value = int(text)
+    if not 3 <= value <= 30:
+        raise ValueError("k must be between 3 and 30")
+    return value
+
+
+# key -> (where it goes, parser)
+_SETTINGS_KEYS: dict[str, tuple[str, Callable[[str], object]]] = {
+    "min": ("minimum", _choice(MINIMUM_PRESETS)),
+    "tgt": ("target", _choice(TARGET_PRESETS)),
+    "minx": ("minimum_overrides", lambda t: _pairs(t, _choice(MINIMUM_PRESETS), _ident)),
+    "tgtx": ("target_overrides", lambda t: _pairs(t, _choice(TARGET_PRESETS), _ident)),
+    "cmin": ("custom_minimum", lambda t: _pairs(t, _finite, _ident)),
+    "ctgt": ("custom_target", lambda t: _pairs(t, _finite, _ident)),
+    "norm": ("normalisation", _choice(NORMALISATIONS)),
+    "agg": ("aggregation", _choice(AGGREGATIONS)),
+    "ev": ("evidence_based", _bool),
+    "wp": ("weight_preset", _choice(WEIGHT_PRESETS)),
+    "kill": ("killer", _ids(MAX_KILLER_METRICS)),
+    "mw": ("mission_weights", lambda t: _pairs(t, _weight, lambda k: _mission(k))),
+    "iw": ("indicator_weights", lambda t: _pairs(t, _weight, _ident)),
+    "ex": ("excluded", lambda t: frozenset(_ids(200)(t))),
+}
+
+
+def _mission(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 12:
+        raise ValueError(f"mission {text} must be 1-12")
+    return value
+
+
+def decode_query(params: Mapping[str, str], known_area: Callable[[str], bool] | None = None,
+                 known_metric: Callable[[str], bool] | None = None) -> Decoded:
+    """URL query parameters → ``ViewState``; anything invalid is dropped with a notice."""
+    notices: list[str] = []
+    settings_kwargs: dict[str, object] = {}
+    view: dict[str, object] = {}
+    peers: dict[str, object] = {}
+    for key, raw in params.items():
+        text = str(raw).strip()
+        try:
+            if key in _SETTINGS_KEYS:
+                name, parse = _SETTINGS_KEYS[key]
+                settings_kwargs[name] = parse(text)
+            elif key == "area":
+                view["area"] = _code(text)
+            elif key == "peers":
+                peers["kind"] = _choice(PEER_KINDS)(text)
+            elif key == "k":
+                peers["k"] = _k(text)
+            elif key == "set":
+                peers["custom"] = _codes(MAX_CUSTOM_PEERS)(text)
+            elif key == "vars":
+                peers["variables"] = _ids(20)(text)
+            elif key == "cmp":
+                view["compare"] = _codes(MAX_COMPARE)(text)
+            elif key == "base":
+                view["baseline"] = _pairs(text, _period_label, _ident)
+            elif key == "scen":
+                view["scenarios"] = decode_scenarios(text)
+            elif key in ("present", "anon"):
+                view["presenter" if key == "present" else "anonymised"] = _bool(text)
+        except (ValueError, TypeError) as exc:
+            notices.append(f"Ignored “{key}={text[:60]}” in the link: {exc}.")
+    settings = _settings_or_default(settings_kwargs, notices)
+    state = ViewState(settings=settings, peers=PeerSpec(**peers), **view)  # type: ignore[arg-type]
+    return Decoded(*_checked(state, notices, known_area, known_metric))
+
+
+def _settings_or_default(kwargs: dict[str, object], notices: list[str]) -> Settings:
+    try:
+        return Settings(**kwargs)  # type: ignore[arg-type]
+    except ValueError as exc:
+        notices.append(f"Ignored the method settings in the link: {exc}.")
+        return Settings()
+
+
+def _checked(state: ViewState, notices: list[str], known_area: Callable[[str], bool] | None,
+             known_metric: Callable[[str], bool] | None) -> tuple[ViewState, tuple[str, ...]]:
+    """Drop references to areas or metrics the data does not have."""
+    if known_area is not None:
+        if state.area and not known_area(state.area):
+            notices.append(f"The area code {state.area} in the link is not a current UK local authority.")
+            state = replace(state, area=None)
+        kept = tuple(c for c in state.compare if known_area(c))
+        custom = tuple(c for c in state.peers.custom if known_area(c))
+        if len(kept) < len(state.compare) or len(custom) < len(state.peers.custom):
+            notices.append("Some area codes in the link are not current UK local authorities and were left out.")
+        state = replace(state, compare=kept, peers=replace(state.peers, custom=custom))
+    if known_metric is not None:
+        s = state.settings
+        unknown = {i for i in s.excluded | set(s.killer) if not known_metric(i)}
+        unknown |= {i for i, _ in s.indicator_weights + s.minimum_overrides + s.target_overrides if not known_metric(i)}
+        if unknown:
+            notices.append(f"The link names metrics this data does not have ({', '.join(sorted(unknown))}); they were ignored.")
+    return state, tuple(notices)
+
+
+def _period_label(text: str) -> str:
+    from lupcore.periods import parse_period
+
+    return parse_period(text).label
+
+
+def _join_pairs(pairs: tuple) -> str:
+    return ",".join(f"{k}:{_fmt(v)}" for k, v in pairs)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def encode_query(state: ViewState) -> dict[str, str]:
+    """``ViewState`` → the shortest query parameters that reproduce it (defaults left out)."""
+    s, d = state.settings, Settings()
+    out: dict[str, str] = {}
+    if state.area:
+        out["area"] = state.area
+    simple = {"min": (s.minimum, d.minimum), "tgt": (s.target, d.target), "norm": (s.normalisation, d.normalisation),
+              "agg": (s.aggregation, d.aggregation), "wp": (s.weight_preset, d.weight_preset)}
+    out.update({k: v for k, (v, default) in simple.items() if v != default})
+    for key, value in (("minx", s.minimum_overrides), ("tgtx", s.target_overrides), ("cmin", s.custom_minimum),
+                       ("ctgt", s.custom_target), ("mw", s.mission_weights), ("iw", s.indicator_weights)):
+        if value:
+            out[key] = _join_pairs(tuple(sorted(value)))
+    if s.evidence_based:
+        out["ev"] = "1"
+    if s.killer:
+        out["kill"] = ",".join(s.killer)
+    if s.excluded:
+        out["ex"] = ",".join(sorted(s.excluded))
+    p = state.peers
+    if p.kind != PeerSpec().kind:
+        out["peers"] = p.kind
+    if p.k != PeerSpec().k:
+        out["k"] = str(p.k)
+    if p.custom:
+        out["set"] = ",".join(p.custom)
+    if p.variables:
+        out["vars"] = ",".join(p.variables)
+    if state.compare:
+        out["cmp"] = ",".join(state.compare)
+    if state.baseline:
+        out["base"] = _join_pairs(tuple(sorted(state.baseline)))
+    if state.scenarios:
+        out["scen"] = encode_scenarios(state.scenarios)
+    if state.presenter:
+        out["present"] = "1"
+    if state.anonymised:
+        out["anon"] = "1"
+    if out:
+        out["v"] = URL_VERSION
+    return out
+
+
+# ----- scenarios: "Name~id=change;id=change|Other~id=target" -----------------------------------
+
+_CHANGE = re.compile(r"^(target|minimum|[+-]?\d+(\.\d+)?%?|=[+-]?\d+(\.\d+)?)$")
+
+
+def decode_scenarios(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    scenarios = []
+    for chunk in filter(None, text.split("|")):
+        name, _, body = chunk.partition("~")
+        name = re.sub(r"[^\w \-']", "", name)[:40].strip() or f"Scenario {len(scenarios) + 1}"
+        changes = []
+        for item in filter(None, body.split(";")):
+            iid, _, change = item.partition("=")
+            if not _CHANGE.match(change):
+                raise ValueError(f"{change!r} is not a change (use 72.5, +5%, -2 or target)")
+            changes.append((_ident(iid), change))
+        scenarios.append((name, tuple(changes)))
+    if len(scenarios) > 6:
+        raise ValueError("at most 6 scenarios")
+    return tuple(scenarios)
+
+
+def encode_scenarios(scenarios: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> str:
+    return "|".join(f"{name}~" + ";".join(f"{i}={c}" for i, c in changes) for name, changes in scenarios)
+
+
+# ----- session file ------------------------------------------------------------------------
+
+def to_session_file(state: ViewState, local_metrics: list[dict] | None = None) -> bytes:
+    """The JSON session file: schema id, version, timestamp, the URL form of the state, local metrics."""
+    doc = {
+        "schema": SESSION_SCHEMA,
+        "version": SESSION_VERSION,
+        "saved_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "state": encode_query(state),
+        "local_metrics": local_metrics or [],
+    }
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class SessionFileError(ValueError):
+    """A session file that cannot be restored; the message says why in one sentence."""
+
+
+MAX_SESSION_BYTES = 12 * 1024 * 1024
+
+
+def from_session_file(data: bytes, known_area: Callable[[str], bool] | None = None,
+                      known_metric: Callable[[str], bool] | None = None) -> tuple[Decoded, list[dict]]:
+    """Parse and validate a session file; raises ``SessionFileError`` and changes nothing on failure."""
+    if len(data) > MAX_SESSION_BYTES:
+        raise SessionFileError("This session file is larger than 12 MB, so it was not loaded.")
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SessionFileError(f"This is not a session file (not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc}).") from exc
+    if not isinstance(doc, dict) or doc.get("schema") != SESSION_SCHEMA:
+        raise SessionFileError("This JSON file is not a Levelling Up Place Explorer session file.")
+    version = doc.get("version")
+    if not isinstance(version, int) or version > SESSION_VERSION:
+        raise SessionFileError(f"This session file is version {version!r}; this app reads version {SESSION_VERSION} or older.")
+    state = doc.get("state")
+    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in state.items()):
+        raise SessionFileError("The session file's state is damaged (expected text settings).")
+    metrics = doc.get("local_metrics", [])
+    if not isinstance(metrics, list) or not all(isinstance(m, dict) for m in metrics):
+        raise SessionFileError("The session file's local metrics are damaged.")
+    return decode_query(state, known_area, known_metric), metrics

@@ -1,0 +1,1 @@
+"""The UI layer: the only code besides pages that imports Streamlit."""

@@ -1,0 +1,52 @@
+"""Cached access to the shared data and scoring engines: loaded once per process, read-only.
+
+``st.cache_resource`` returns the same object to every session, so nothing here may be mutated
+by callers (the core's arrays are read-only to enforce it). Keys are small strings, never large
+frames, because ``st.cache_data`` hashes big frames by a sample (streamlit-notes §5.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from lupcore.dataset import Dataset, load_dataset
+from lupcore.model import IndicatorMeta
+from lupcore.panel import Panel, build_panel
+from lupcore.scorecard import Engine, build_engine
+from lupcore.session import ViewState, encode_query
+from lupcore.settings import Settings
+
+
+@st.cache_resource(show_spinner="Loading the official data…")
+def dataset() -> Dataset:
+    return load_dataset()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _panel(tier: str, local_key: str, _metas: tuple[IndicatorMeta, ...], _obs: pd.DataFrame | None) -> Panel:
+    return build_panel(dataset(), tier, _metas, _obs)
+
+
+def panel(tier: str = "ltla", local: tuple[tuple[IndicatorMeta, ...], pd.DataFrame | None, str] | None = None) -> Panel:
+    """The tier's panel, with the session's local metrics joined in when it has any."""
+    if local is None or not local[2]:
+        return _panel(tier, "", (), None)
+    metas, obs, key = local
+    return _panel(tier, key, metas, obs)
+
+
+def settings_key(settings: Settings) -> str:
+    return "&".join(f"{k}={v}" for k, v in sorted(encode_query(ViewState(settings=settings)).items()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _engine(tier: str, local_key: str, key: str, peers: tuple[str, ...], _panel_obj: Panel, _settings: Settings) -> Engine:
+    return build_engine(_panel_obj, _settings, peers)
+
+
+def engine(p: Panel, settings: Settings, peer_codes: Sequence[str] = (), local_key: str = "") -> Engine:
+    """Scores and RAG for every area under ``settings``; cached across sessions by a small string key."""
+    return _engine(p.tier, local_key, settings_key(settings), tuple(peer_codes), p, settings)

@@ -1,0 +1,113 @@
+"""The shared frame every page calls first: page config, state, sidebar, notices, area guard.
+
+Pages live in ``pages/`` (Streamlit's own multipage discovery), so a cold deep link such as
+``/Scorecard?area=E08000030`` runs that page directly; calling ``frame()`` at the top of every
+page is what gives it the same state set-up and sidebar as the home page (house-style §6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from lupcore.dataset import Dataset
+from lupcore.io import DataFileError
+from lupcore.model import Area
+from lupcore.session import ViewState
+from lupui import data, render, state
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_TITLE = "Levelling Up Place Explorer"
+# (script, label, icon) in menu order; a page appears once its file exists.
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("app.py", "Overview", ":material/home:"),
+    ("pages/1_Scorecard.py", "Scorecard", ":material/fact_check:"),
+    ("pages/2_Weights.py", "Weights and methods", ":material/tune:"),
+    ("pages/3_Map.py", "Map", ":material/map:"),
+    ("pages/4_Peers.py", "Peers", ":material/groups:"),
+    ("pages/5_Compare.py", "Compare areas", ":material/view_column:"),
+    ("pages/6_Progress.py", "Progress and 2030", ":material/trending_up:"),
+    ("pages/7_What_if.py", "What if", ":material/science:"),
+    ("pages/8_Local_metrics.py", "Local metrics", ":material/upload_file:"),
+    ("pages/9_Export.py", "Export and session", ":material/download:"),
+    ("pages/10_Data_and_methods.py", "Data and methods", ":material/menu_book:"),
+)
+OGL = ("Contains public sector information licensed under the "
+       "[Open Government Licence v3.0](https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). "
+       "Source: Office for National Statistics (Explore Local Statistics) and the departments named per indicator. "
+       "Boundaries: Source: Office for National Statistics licensed under the Open Government Licence v3.0; "
+       "contains OS data © Crown copyright and database right 2025.")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page needs: the shared data, the view state and the chosen area (if any)."""
+
+    dataset: Dataset
+    view: ViewState
+    area: Area | None
+
+
+def frame(title: str, *, needs_area: bool = True, wide: bool = True) -> Context:
+    """Set up the page; stops the script with a clear message when data or the area is missing."""
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/insights:",
+                       layout="wide" if wide else "centered", initial_sidebar_state="expanded")
+    try:
+        ds = data.dataset()
+    except DataFileError as exc:
+        st.error(str(exc), icon=":material/error:")
+        st.stop()
+    view = state.init()
+    render.inject_css(view.presenter)
+    _sidebar(ds, view)
+    if view.presenter:
+        st.button("Leave presenter mode", icon=":material/close_fullscreen:", on_click=state.update,
+                  kwargs={"presenter": False}, key="w_leave_presenter")
+    for notice in state.take_notices():
+        st.warning(notice, icon=":material/link_off:")
+    flash = state.take_flash()
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    area = ds.area(view.area) if view.area else None
+    if needs_area and area is None:
+        st.title(title)
+        st.info("Choose a council to begin: type its name below or in the sidebar.", icon=":material/search:")
+        area_picker(ds, key="w_area_main")
+        st.stop()
+    return Context(ds, view, area)
+
+
+def _on_area(key: str) -> None:
+    code = st.session_state.get(key)
+    if code:
+        state.update(area=code)
+
+
+def area_picker(ds: Dataset, key: str = "w_area", label: str = "Locality") -> None:
+    """Type-ahead over the 361 councils, counties and combined authorities; sets ``?area=``."""
+    pick = ds.pickable()
+    options = pick["code"].tolist()
+    labels = {r.code: f"{r.name} · {ds.area_kind(r.code)}" + (f" · {r.region}" if r.region else "")
+              for r in pick.itertuples(index=False)}
+    current = state.get().area
+    state.widget_value(key, current if current in labels else None)
+    st.selectbox(label, options, key=key, format_func=labels.__getitem__, index=None,
+                 placeholder="Type a council name…", on_change=_on_area, args=(key,),
+                 help="All 361 UK local authorities (2025 boundaries), plus English counties and combined authorities.")
+
+
+def _sidebar(ds: Dataset, view: ViewState) -> None:
+    with st.sidebar:
+        st.markdown(f"### {APP_TITLE}")
+        area_picker(ds)
+        params = state.link_params()
+        for script, label, icon in PAGES:
+            if (ROOT / script).exists():
+                st.page_link(script, label=label, icon=icon, query_params=params)
+        st.divider()
+        st.toggle("Presenter mode", value=view.presenter, key="w_presenter",
+                  help="Large type and no controls, for a projector.",
+                  on_change=lambda: state.update(presenter=bool(st.session_state["w_presenter"])))
+        st.caption(OGL)

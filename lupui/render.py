@@ -1,0 +1,83 @@
+"""Presentation helpers: RAG labels and colours, metric tables and the shared CSS.
+
+RAG is never colour alone: every status carries a shape and a word. Colours are the
+Okabe–Ito colour-blind-safe palette.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from lupcore.model import Rag
+
+
+@dataclass(frozen=True, slots=True)
+class RagStyle:
+    word: str
+    meaning: str
+    symbol: str
+    colour: str
+    text_colour: str
+
+
+RAG_STYLE: dict[Rag, RagStyle] = {
+    Rag.GREEN: RagStyle("Green", "at or better than target", "✔", "#009E73", "#ffffff"),
+    Rag.AMBER: RagStyle("Amber", "between minimum and target", "◆", "#E69F00", "#000000"),
+    Rag.RED: RagStyle("Red", "below minimum", "✖", "#D55E00", "#ffffff"),
+    Rag.GREY: RagStyle("Not rated", "no value or no judgement", "–", "#BBBBBB", "#000000"),
+}
+
+
+def rag_text(rag: Rag) -> str:
+    """'✔ Green' – the symbol and word used in tables and exports."""
+    style = RAG_STYLE[rag]
+    return f"{style.symbol} {style.word}"
+
+
+def rag_badge_html(rag: Rag, extra: str = "") -> str:
+    """An inline badge; only our own fixed words go into this HTML, never user text."""
+    style = RAG_STYLE[rag]
+    tail = f" · {extra}" if extra else ""
+    return (f'<span class="rag-badge" style="background:{style.colour};color:{style.text_colour}">'
+            f"{style.symbol} {style.word}{tail}</span>")
+
+
+def rag_cell_style(value: str) -> str:
+    """pandas Styler function: colour a cell that starts with a RAG symbol."""
+    for style in RAG_STYLE.values():
+        if isinstance(value, str) and value.startswith(style.symbol + " "):
+            return f"background-color: {style.colour}; color: {style.text_colour}; font-weight: 600"
+    return ""
+
+
+BASE_CSS = """
+<style>
+.rag-badge {display:inline-block; padding:0.1rem 0.55rem; border-radius:0.8rem; font-weight:600;
+            font-size:0.95em; white-space:nowrap}
+.lupe-muted {color:#555; font-size:0.9em}
+.lupe-gap {border-left:4px solid #BBBBBB; padding:0.2rem 0.8rem; color:#333; background:#f6f6f6}
+</style>
+"""
+
+PRESENTER_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display:none}
+html, body, [data-testid="stAppViewContainer"] {font-size: 22px}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.15rem}
+[data-testid="stMetricValue"] {font-size: 2.6rem}
+h1 {font-size: 2.6rem !important} h2 {font-size: 2.0rem !important} h3 {font-size: 1.6rem !important}
+.block-container {padding-top: 1rem; max-width: 100%}
+</style>
+"""
+
+
+def inject_css(presenter: bool) -> None:
+    """Our fixed stylesheet (no user content), plus large type when presenting on a projector."""
+    st.markdown(BASE_CSS + (PRESENTER_CSS if presenter else ""), unsafe_allow_html=True)
+
+
+def gap_note(text: str) -> None:
+    """A plain statement that something is not measured locally (escaped: data text only)."""
+    st.markdown(f":material/info: {text}")
