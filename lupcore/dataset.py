@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
@@ -120,11 +121,18 @@ class Dataset:
                 "Northern Ireland": "N92000002"}.get(nation, "K02000001")
 
     # ----- values ------------------------------------------------------------------------
+    @cached_property
+    def _series_keys(self) -> np.ndarray:
+        """Sorted ``indicator|area`` keys of the observations, for O(log n) series look-ups."""
+        obs = self.observations
+        return (obs["indicator_id"].astype(str) + "|" + obs["area_code"].astype(str)).to_numpy(dtype=str)
+
     def series(self, indicator_id: str, area_code: str) -> pd.DataFrame:
         """All published periods of one indicator for one area, oldest first."""
-        obs = self.observations
-        mask = (obs["indicator_id"] == indicator_id) & (obs["area_code"] == area_code)
-        return obs.loc[mask].sort_values("period_start")
+        key = f"{indicator_id}|{area_code}"
+        keys = self._series_keys
+        lo, hi = np.searchsorted(keys, key, side="left"), np.searchsorted(keys, key, side="right")
+        return self.observations.iloc[lo:hi]
 
     def latest_for(self, area_code: str) -> pd.DataFrame:
         """Every indicator's latest value for one area (rows of ``latest``), in registry order."""
@@ -188,9 +196,11 @@ def load_dataset(data_dir: Path = io.DATA_DIR) -> Dataset:
     unknown = set(obs["indicator_id"].unique()) - set(indicators)
     if unknown:
         raise io.DataFileError(data_dir / "observations.parquet", f"has indicators missing from indicators.json: {sorted(unknown)[:5]}")
-    for frame in (obs,):
-        for col in ("value", "lci95", "uci95"):
-            frame[col] = frame[col].astype(np.float64)
+    for col in ("value", "lci95", "uci95"):
+        obs[col] = obs[col].astype(np.float64)
+    # Series look-ups bisect on the "indicator|area" key, so rows are ordered by exactly that key.
+    obs = obs.assign(_key=obs["indicator_id"].astype(str) + "|" + obs["area_code"].astype(str))
+    obs = obs.sort_values(["_key", "period_start", "period"], kind="stable", ignore_index=True).drop(columns="_key")
     return Dataset(
         indicators=MappingProxyType(indicators),
         missions=MappingProxyType(missions),

@@ -190,17 +190,25 @@ def summarise(card: Scorecard, limit: int = 4) -> Summary:
     scored = [m for m in card.metrics if m.score is not None and m.meta.scorable]
     greens = sorted((m for m in scored if m.rag == Rag.GREEN), key=lambda m: -(m.score or 0))
     reds = sorted((m for m in scored if m.rag == Rag.RED), key=lambda m: m.score or 0)
-
-    def sentence(m: MetricRow, against: str, bench: float | None) -> str:
-        clear = " (statistically clear)" if m.clear else ""
-        return (f"{m.meta.label}: {format_value(m.value, m.meta)} against a {against.lower()} of "
-                f"{format_value(bench, m.meta)}{clear}.")
-
-    strengths = tuple(sentence(m, m.target_label, m.target) for m in greens[:limit])
-    concerns = tuple(sentence(m, m.minimum_label, m.minimum) for m in reds[:limit])
-    red_reds = tuple(f"{m.meta.label}: below the minimum and worse than the period before." for m in reds if m.red_red)
+    strengths = tuple(
+        f"{m.meta.label}: {format_value(m.value, m.meta)}, at or better than the target of "
+        f"{format_value(m.target, m.meta)} ({m.target_label.lower()})." for m in greens[:limit])
+    concerns = tuple(
+        f"{m.meta.label}: {format_value(m.value, m.meta)}, below the minimum of {format_value(m.minimum, m.meta)} "
+        f"({_lower_first(m.minimum_label)}){'; statistically clear' if m.clear else ''}." for m in reds[:limit])
+    worsening = [m for m in reds if m.red_red]
+    red_reds = tuple(f"{m.meta.label}: {format_value(m.value, m.meta)}, below the minimum and worse than the period before."
+                     for m in worsening[:limit + 2])
+    if len(worsening) > limit + 2:
+        red_reds += (f"…and {len(worsening) - limit - 2} more (filter the table by Red).",)
     counts = {r: sum(1 for m in scored if m.rag == r) for r in (Rag.GREEN, Rag.AMBER, Rag.RED)}
-    headline = (f"{card.area.name if card.area else ''}: {counts[Rag.GREEN]} metrics at or better than target, "
-                f"{counts[Rag.AMBER]} between minimum and target, {counts[Rag.RED]} below minimum; "
+    headline = (f"{card.area.name if card.area else 'This area'}: {counts[Rag.GREEN]} metrics at or better than target, "
+                f"{counts[Rag.AMBER]} between minimum and target and {counts[Rag.RED]} below minimum; "
                 f"overall {card.rank_text}.")
     return Summary(strengths, concerns, red_reds, headline)
+
+
+def _lower_first(label: str) -> str:
+    """'Median of areas' → 'median of areas', but keep 'England value' as it is."""
+    first = label.split(" ")[0]
+    return label if first in ("England", "Wales", "Scotland", "Northern", "United", "Great", "UK") else label[:1].lower() + label[1:]

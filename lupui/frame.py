@@ -107,7 +107,8 @@ def _sidebar(ds: Dataset, view: ViewState) -> None:
             if (ROOT / script).exists():
                 st.page_link(script, label=label, icon=icon, query_params=params)
         st.divider()
-        st.toggle("Presenter mode", value=view.presenter, key="w_presenter",
+        state.widget_value("w_presenter", view.presenter)
+        st.toggle("Presenter mode", key="w_presenter",
                   help="Large type and no controls, for a projector.",
                   on_change=lambda: state.update(presenter=bool(st.session_state["w_presenter"])))
         st.caption(OGL)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from lupcore.model import Rag
+from lupcore.periods import display_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +82,8 @@ def inject_css(presenter: bool) -> None:
 def gap_note(text: str) -> None:
     """A plain statement that something is not measured locally (escaped: data text only)."""
     st.markdown(f":material/info: {text}")
+
+
+def period_text(label: str) -> str:
+    """Readable period (2023/24, 2022-2024, 1 Jan 2026) for a published label."""
+    return display_label(label) if label else "–"

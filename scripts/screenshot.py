@@ -5,6 +5,7 @@ A developer tool for looking at what we build as a user would (and what CI's bro
 
 from __future__ import annotations
 
+import os
 import sys
 
 from playwright.sync_api import sync_playwright
@@ -17,7 +18,7 @@ READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 def main(pairs: list[str]) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page = browser.new_page(viewport={"width": int(os.environ.get("WIDTH", 1400)), "height": int(os.environ.get("HEIGHT", 900))})
         page.route(lambda u: not u.startswith("http://127.0.0.1") and not u.startswith("http://localhost"), lambda r: r.abort())
         for url, out in zip(pairs[::2], pairs[1::2], strict=True):
             page.goto(url)
