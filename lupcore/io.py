@@ -18,7 +18,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 OBSERVATION_COLUMNS = ("indicator_id", "area_code", "period", "period_start", "period_end",
                        "value", "lci95", "uci95", "status")
 AREA_COLUMNS = ("code", "name", "tier", "nation", "region", "region_code", "utla_code", "utla_name",
-                "cauth_code", "cauth_name", "population", "land_area_ha", "current", "start", "end")
+                "cauth_code", "cauth_name", "population", "land_area_ha", "lon", "lat", "current", "start", "end")
 
 
 class DataFileError(RuntimeError):

@@ -83,14 +83,18 @@ def _round(coords: object) -> object:
 
 
 def geojson(features: list[tuple[str, str, shapely.Geometry]]) -> str:
-    """FeatureCollection with ``code``, ``name`` and a stable row index ``i`` per feature."""
+    """FeatureCollection with ``code``, ``name``, a stable row index ``i`` and empty tooltip slots.
+
+    ``v`` and ``r`` are blank so the map's shared tooltip template reads cleanly over polygons;
+    the values themselves travel per rerun with the map's marker layer.
+    """
     out = []
     for i, (code, name, geom) in enumerate(features):
         geo = mapping(geom)
         out.append(
             {
                 "type": "Feature",
-                "properties": {"code": code, "name": name, "i": i},
+                "properties": {"code": code, "name": name, "i": i, "v": "", "r": ""},
                 "geometry": {"type": geo["type"], "coordinates": _round(geo["coordinates"])},
             }
         )

@@ -200,6 +200,24 @@ def read_missions(path: Path) -> list[dict]:
                  "local_gap": r["local_gap"]} for r in csv.DictReader(fh)]
 
 
+def write_boundaries(out: Path, text: str) -> None:
+    """Boundaries live in ``static/`` (served once to browsers at /app/static/) and ``data/`` links there.
+
+    Streamlit's static route refuses symlinks that leave ``static/``, so the real file is the static one.
+    When ``out`` is not the repository's own ``data/`` (e.g. a test rebuild), write a plain file.
+    """
+    target = out / "boundaries-ltla.geojson"
+    static = out.resolve().parent / "static" / "boundaries-ltla.geojson"
+    if out.resolve() == (Path(__file__).resolve().parents[2] / "data"):
+        static.parent.mkdir(exist_ok=True)
+        static.write_text(text, encoding="utf-8")
+        if not target.is_symlink():
+            target.unlink(missing_ok=True)
+            target.symlink_to(Path("..") / "static" / "boundaries-ltla.geojson")
+    else:
+        target.write_text(text, encoding="utf-8")
+
+
 def build(shared: Path, registry_dir: Path, out: Path) -> dict[str, int]:
     """Build every file of ``data/`` into ``out``; returns counts for the build report."""
     els, extra = shared / "data" / "ons-els", shared / "data" / "extra"
@@ -233,7 +251,7 @@ def build(shared: Path, registry_dir: Path, out: Path) -> dict[str, int]:
     (out / "indicators.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     missions = read_missions(registry_dir / "missions.csv")
     (out / "missions.json").write_text(json.dumps(missions, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    (out / "boundaries-ltla.geojson").write_text(boundaries.geojson(features), encoding="utf-8")
+    write_boundaries(out, boundaries.geojson(features))
     read_neighbours(els / "app").to_parquet(out / "neighbours.parquet", index=False)
     read_clusters(els / "app").to_parquet(out / "clusters.parquet", index=False)
     descriptions = json.loads((els / "app" / "clusters" / "cluster-descriptions.json").read_text(encoding="utf-8-sig"))

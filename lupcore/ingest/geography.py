@@ -123,6 +123,9 @@ def build_areas(app_dir: Path, extra_dir: Path, population: pd.Series) -> pd.Dat
     areas["current"] = areas["end"].isna()
     areas["population"] = areas["code"].map(population).astype("float64")
     areas["land_area_ha"] = areas["code"].map(land).astype("float64")
+    centroids = _centroids(extra_dir)
+    areas["lon"] = areas["code"].map(centroids["LONG"]).astype("float64")
+    areas["lat"] = areas["code"].map(centroids["LAT"]).astype("float64")
     lower = areas[areas["current"] & areas["tier"].eq("ltla")]
     for parent_col in ("utla_code", "cauth_code", "region_code"):
         sums = lower.groupby(parent_col)["land_area_ha"].sum(min_count=1)
@@ -135,7 +138,7 @@ def build_areas(app_dir: Path, extra_dir: Path, population: pd.Series) -> pd.Dat
     areas["start"] = areas["start"].astype("Int64")
     areas["end"] = areas["end"].astype("Int64")
     cols = ["code", "name", "tier", "nation", "region", "region_code", "utla_code", "utla_name",
-            "cauth_code", "cauth_name", "population", "land_area_ha", "current", "start", "end"]
+            "cauth_code", "cauth_name", "population", "land_area_ha", "lon", "lat", "current", "start", "end"]
     return areas[cols].sort_values("code").reset_index(drop=True)
 
 
@@ -148,6 +151,13 @@ def _land_area(extra_dir: Path) -> dict[str, float]:
         if old in land:
             land[new] = land.pop(old)
     return land
+
+
+def _centroids(extra_dir: Path) -> pd.DataFrame:
+    """Population-independent label points (LONG/LAT) of the LAD 2025 boundaries, for map markers."""
+    path = next((extra_dir / "ons-geography").glob("Local_Authority_Districts_DEC_2025*.csv"))
+    frame = pd.read_csv(path, encoding="utf-8-sig", usecols=["LAD25CD", "LONG", "LAT"])
+    return frame.set_index("LAD25CD")
 
 
 def check_lower_tier(areas: pd.DataFrame) -> None:

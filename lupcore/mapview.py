@@ -1,0 +1,86 @@
+"""What a choropleth layer shows: per-area values, colours, tooltip texts and the legend.
+
+Pure functions over an ``Engine`` for the LTLA panel, so the page only draws and the numbers
+(and their rounding) match the scorecard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lupcore import choropleth
+from lupcore.format import format_number, format_value
+from lupcore.model import Rag
+from lupcore.periods import display_label
+from lupcore.rag import RAG_BY_CODE, classify_scores
+from lupcore.scorecard import Engine
+
+RAG_COLOURS: dict[Rag, choropleth.RGBA] = {
+    Rag.GREEN: (0, 158, 115, 235), Rag.AMBER: (230, 159, 0, 235), Rag.RED: (213, 94, 0, 235), Rag.GREY: choropleth.NO_DATA,
+}
+RAG_WORDS = {Rag.GREEN: "✔ Green", Rag.AMBER: "◆ Amber", Rag.RED: "✖ Red", Rag.GREY: "– Not rated"}
+LAYER_KINDS = {
+    "overall": "Overall Levelling Up score",
+    "mission_score": "A mission's score",
+    "mission_rag": "A mission's status (RAG)",
+    "metric_value": "A metric's value",
+    "metric_rag": "A metric's status (RAG)",
+}
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    title: str
+    colours: list[choropleth.RGBA]
+    value_text: list[str]
+    status_text: list[str]
+    scale: choropleth.ColourScale | None
+    categorical: bool
+    legend_unit: str
+    legend_note: str
+    no_data: list[str]  # names of areas without a value
+
+
+def rag_colours(codes: np.ndarray) -> list[choropleth.RGBA]:
+    return [RAG_COLOURS[RAG_BY_CODE[int(c)]] for c in codes]
+
+
+def map_layer(engine: Engine, kind: str, key: int | str | None = None) -> MapLayer:
+    """Colours and texts for every panel area under one choice of what to show."""
+    panel, scores = engine.panel, engine.scores
+    names = list(panel.names)
+    if kind in ("metric_value", "metric_rag"):
+        j = panel.column(str(key))
+        meta = panel.indicators[j]
+        values = panel.values[:, j]
+        period = display_label(panel.periods[j])
+        texts = [f"{format_value(v, meta)} ({period})" if np.isfinite(v) else "no data" for v in values]
+        status = [RAG_WORDS[RAG_BY_CODE[int(c)]] for c in engine.rag[:, j]]
+        direction = {1: "higher is better", -1: "lower is better"}.get(int(meta.polarity), "no better or worse")
+        if kind == "metric_rag":
+            return MapLayer(f"{meta.label}: status", rag_colours(engine.rag[:, j]), texts, status, None, True, "", direction,
+                            _missing(names, values))
+        scale = choropleth.scale_for(values)
+        return MapLayer(f"{meta.label} ({period})", choropleth.colours(values, scale), texts, status, scale, False,
+                        meta.unit, direction, _missing(names, values))
+    if kind in ("mission_score", "mission_rag"):
+        m = int(key or 1)
+        values = scores.mission[:, m - 1]
+        rag = classify_scores(values, scores.mission_at_minimum[:, m - 1], scores.mission_at_target[:, m - 1])
+    else:
+        values = scores.overall
+        rag = classify_scores(values, scores.overall_at_minimum, scores.overall_at_target)
+    texts = [f"score {format_number(v, 1)}" if np.isfinite(v) else "no score" for v in values]
+    status = [RAG_WORDS[RAG_BY_CODE[int(c)]] for c in rag]
+    label = f"Mission {key} score" if kind.startswith("mission") else "Overall Levelling Up score"
+    if kind == "mission_rag":
+        return MapLayer(f"Mission {key}: status", rag_colours(rag), texts, status, None, True, "", "", _missing(names, values))
+    scale = choropleth.scale_for(values)
+    return MapLayer(label, choropleth.colours(values, scale), texts, status, scale, False, "score (0–100)",
+                    "higher is better", _missing(names, values))
+
+
+def _missing(names: list[str], values: np.ndarray) -> list[str]:
+    return sorted(n for n, v in zip(names, values, strict=True) if not np.isfinite(v))
