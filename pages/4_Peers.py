@@ -1,0 +1,130 @@
+"""Peers: choose 'places like us' (ONS similar areas, our nearest neighbours or a named set) and compare."""
+
+from dataclasses import replace
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from lupcore.comparison import anonymised_names, peer_table, score_heatmap
+from lupcore.format import format_number
+from lupcore.peers import available_variables, context_matrix, default_variables, explain, ons_neighbours
+from lupcore.session import MAX_CUSTOM_PEERS, PEER_KINDS
+from lupui import state
+from lupui.frame import frame
+from lupui.scoring import current, tier_for
+
+KIND_LABELS = {
+    "ons-global": "ONS similar areas: global model",
+    "ons-economic": "ONS similar areas: economic model",
+    "ons-demographic": "ONS similar areas: demographic model",
+    "nearest": "Our nearest neighbours on context variables you choose",
+    "custom": "A named set of comparators you choose (up to 10)",
+}
+ctx = frame("Peers")
+ds, area, view = ctx.dataset, ctx.area, ctx.view
+ss = st.session_state
+spec = view.peers
+st.title(f"Peers: places like {area.name}")
+
+
+def set_peers(**changes: object) -> None:
+    state.update(peers=replace(state.get().peers, **changes))
+
+
+left, right = st.columns([2, 1])
+with left:
+    state.widget_value("w_peer_kind", spec.kind)
+    st.radio("Peer group", PEER_KINDS, format_func=KIND_LABELS.get, key="w_peer_kind",
+             on_change=lambda: set_peers(kind=ss["w_peer_kind"]))
+with right:
+    state.widget_value("w_anon", view.anonymised)
+    st.toggle("Anonymised mode (peers shown as Area A, Area B…)", key="w_anon",
+              on_change=lambda: state.update(anonymised=bool(ss["w_anon"])),
+              help="For sensitive sessions: the locality keeps its name, every other area is lettered.")
+    if spec.kind != "custom":
+        state.widget_value("w_peer_k", spec.k)
+        st.slider("How many peers", 5, 20, key="w_peer_k", on_change=lambda: set_peers(k=int(ss["w_peer_k"])))
+
+if spec.kind == "nearest":
+    variables = available_variables(ds)
+    labels = {v: ds.indicators[v].label for v in variables}
+    state.widget_value("w_peer_vars", list(spec.variables or default_variables(ds)))
+    st.multiselect("Context variables (area characteristics, never the outcomes being compared)", variables,
+                   format_func=labels.get, key="w_peer_vars",
+                   on_change=lambda: set_peers(variables=tuple(ss["w_peer_vars"])))
+if spec.kind == "custom":
+    pick = ds.pickable()
+    pick = pick[pick["tier"] == ds.areas.loc[area.code, "tier"]]
+    names = dict(zip(pick["code"], pick["name"], strict=True))
+    state.widget_value("w_peer_custom", [c for c in spec.custom if c in names])
+    st.multiselect(f"Comparators (up to {MAX_CUSTOM_PEERS})", [c for c in names if c != area.code],
+                   format_func=names.get, max_selections=MAX_CUSTOM_PEERS, key="w_peer_custom",
+                   on_change=lambda: set_peers(custom=tuple(ss["w_peer_custom"])))
+
+now = current(ctx)
+group = now.peers
+if group is None:
+    st.info(now.problem or "Choose comparators to form a peer group.", icon=":material/group_add:")
+    st.stop()
+codes = [area.code, *group.codes]
+names = {c: ds.areas.loc[c, "name"] for c in codes}
+if view.anonymised:
+    names.update(anonymised_names(codes, area.code))
+st.markdown(f"**{group.label}** · these peers also set the *peer median* and *peer best* benchmark presets "
+            "(Weights and methods page).")
+
+cluster = ds.clusters[(ds.clusters["area_code"] == area.code) & (ds.clusters["model"] == "global")]
+if len(cluster) and pd.notna(cluster["cluster"].iloc[0]):
+    letter = str(cluster["cluster"].iloc[0])
+    st.caption(f"ONS global cluster {letter}: {ds.cluster_descriptions.get('global', {}).get(letter.lower(), '')}")
+
+members = pd.DataFrame({"Peer": [names[c] for c in group.codes], "Code": ["–" if view.anonymised else c for c in group.codes]})
+if group.distances:
+    members["Distance"] = [round(d, 2) for d in group.distances]
+if spec.kind == "nearest":
+    ons = ons_neighbours(ds, area.code, "global", 20)["code"].tolist()
+    if ons:
+        overlap = len(set(group.codes) & set(ons[: len(group.codes)]))
+        st.caption(f"{overlap} of these {len(group.codes)} also appear among ONS's {len(group.codes)} most similar "
+                   "areas (global model).")
+
+tab_compare, tab_heat, tab_why = st.tabs(["Every metric against the peers", "Heatmap of scores", "Why these peers"])
+engine = now.engine
+with tab_compare:
+    if engine is None:
+        st.warning(now.problem or "No scores with these weights.")
+    else:
+        table = peer_table(engine, area.code, group.codes)
+        shown = table.rename(columns={"metric": "Metric", "value": area.name, "rank_in_group": "Rank in group",
+                                      "peer_median": "Peer median", "peer_best": "Peer best",
+                                      "peers_with_data": "Peers with data"})
+        st.dataframe(shown[["Metric", area.name, "Rank in group", "Peer median", "Peer best", "Peers with data"]],
+                     hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 700))
+        st.caption("Rank 1 is best in the group (polarity applied). Peer median and best use the peers' latest values.")
+with tab_heat:
+    if engine is not None:
+        heat = score_heatmap(engine, codes, names)
+        order = [names[c] for c in codes]
+        chart = alt.Chart(heat).mark_rect().encode(
+            x=alt.X("area:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+            y=alt.Y("metric:N", sort=None, title=None, axis=alt.Axis(labelLimit=300)),
+            color=alt.Color("score:Q", scale=alt.Scale(scheme="viridis", domain=[0, 100]), title="Score (0–100)"),
+            tooltip=["area", "metric", "value", alt.Tooltip("score:Q", format=".1f")],
+        ).properties(height=max(300, 18 * heat["metric"].nunique()))
+        st.altair_chart(chart, width="stretch")
+        st.caption("Each cell is the metric's normalised score (higher is better after polarity); grey means no data.")
+with tab_why:
+    chosen = tuple(spec.variables or default_variables(ds))
+    try:
+        matrix = context_matrix(ds, ds.comparison_codes(tier_for(area.code)), chosen, transform=False)
+        why = explain(matrix, area.code, list(group.codes))
+    except Exception as exc:  # explain refuses areas it cannot compare; say so rather than fail
+        st.info(f"Cannot show the variables side by side: {exc}")
+    else:
+        why = why.rename(index=names)
+        why.columns = [ds.indicators[c].label if c in ds.indicators else c.capitalize() for c in why.columns]
+        st.dataframe(why.style.format(lambda v: format_number(v, 1) if isinstance(v, float) else v),
+                     width="stretch", height=min(38 + 35 * len(why), 700))
+        st.caption("Context variables side by side (raw values) and each area's distance from the locality on the "
+                   "standardised variables (0 = identical). ONS lists use ONS's own 29 variables, not these.")

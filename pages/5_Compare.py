@@ -1,0 +1,58 @@
+"""Compare areas: two to four places side by side on the same metrics and mission RAG, for facilitators."""
+
+import streamlit as st
+
+from lupcore.comparison import anonymised_names, side_by_side
+from lupcore.session import MAX_COMPARE
+from lupui import render, state
+from lupui.frame import frame
+from lupui.scoring import current
+
+ctx = frame("Compare areas")
+ds, area, view = ctx.dataset, ctx.area, ctx.view
+ss = st.session_state
+now = current(ctx)
+engine = now.engine
+st.title("Compare areas")
+
+names = dict(zip(engine.panel.codes, engine.panel.names, strict=True)) if engine else {area.code: area.name}
+default = [area.code, *(now.peers.codes[:3] if now.peers else ())]
+chosen = [c for c in (view.compare or default) if c in names][:MAX_COMPARE]
+if area.code not in chosen:
+    chosen = [area.code, *chosen][:MAX_COMPARE]
+
+if not view.presenter:
+    c1, c2, c3 = st.columns([3, 1, 1])
+    state.widget_value("w_compare", chosen)
+    c1.multiselect(f"Areas to compare (2 to {MAX_COMPARE}; the locality first)", list(names), format_func=names.get,
+                   max_selections=MAX_COMPARE, key="w_compare",
+                   on_change=lambda: state.update(compare=tuple(ss["w_compare"])))
+    state.widget_value("w_compare_anon", view.anonymised)
+    c2.toggle("Anonymised", key="w_compare_anon", help="Show other areas as Area A, Area B…",
+              on_change=lambda: state.update(anonymised=bool(ss["w_compare_anon"])))
+    c3.button("Presenter mode", icon=":material/open_in_full:", key="w_to_presenter",
+              on_click=state.update, kwargs={"presenter": True},
+              help="Large type, controls hidden: for a projector. Leave it with the button at the top.")
+
+if engine is None:
+    st.warning(now.problem or "No scores can be calculated with these weights.")
+    st.stop()
+if len(chosen) < 2:
+    st.info("Add at least one more area to compare.", icon=":material/add:")
+    st.stop()
+labels = {c: names[c] for c in chosen}
+if view.anonymised:
+    labels.update(anonymised_names(chosen, area.code))
+missions = {n: m.title for n, m in ds.missions.items()}
+headline, mission_table, metric_table = side_by_side(engine, chosen, labels, missions)
+
+st.dataframe(headline.style.map(render.rag_cell_style), hide_index=True, width="stretch")
+st.subheader("Missions")
+row_px = 52 if view.presenter else 35
+st.dataframe(mission_table.style.map(render.rag_cell_style), hide_index=True, width="stretch",
+             height=row_px + row_px * len(mission_table))
+st.subheader("Metrics")
+st.dataframe(metric_table.style.map(render.rag_cell_style), hide_index=True, width="stretch",
+             height=min(row_px + row_px * len(metric_table), 1400))
+st.caption("✔ green: at or better than target · ◆ amber: between minimum and target · ✖ red: below minimum · "
+           "– not rated. Benchmarks and weights are the same for every area shown (Weights and methods page).")
