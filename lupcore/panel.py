@@ -52,10 +52,18 @@ class Panel:
         return tuple(m.id for m in self.indicators)
 
     def covers(self) -> np.ndarray:
-        """(n_areas, n_ind) bool: the indicator is published for the area's nation."""
+        """(n_areas, n_ind) bool: the indicator counts for the area.
+
+        Official indicators count for every area of the nations they are published for (so a
+        suppressed value is a gap in coverage). A local metric counts only where the user gave a
+        value: other councils never collected it, and it must not cost them their mission scores.
+        """
         cover = np.zeros(self.values.shape, dtype=bool)
         for j, meta in enumerate(self.indicators):
-            cover[:, j] = np.isin(self.nations, list(meta.nations)) if meta.nations else True
+            if meta.local:
+                cover[:, j] = ~np.isnan(self.values[:, j])
+            else:
+                cover[:, j] = np.isin(self.nations, list(meta.nations)) if meta.nations else True
         return cover
 
 

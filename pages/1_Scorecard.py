@@ -74,7 +74,7 @@ pick_control = f4.multiselect("Local control", ["high", "medium", "low"], format
 show_context = st.toggle("Include context metrics (not scored)", value=False, key="w_sc_context")
 
 rows = [m for m in card.metrics
-        if (show_context or m.meta.scorable)
+        if (show_context or m.meta.scorable or m.meta.local)
         and (not pick_missions or m.meta.mission in pick_missions)
         and (not pick_capitals or m.meta.capital in pick_capitals)
         and (not pick_rag or m.rag in pick_rag)
