@@ -14,6 +14,9 @@ import unicodedata
 
 import pandas as pd
 
+__all__ = ["FORMULA_PREFIXES", "clean_text", "contains_html", "looks_like_formula", "neutralise_cell", "neutralise_frame",
+           "strip_control"]
+
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 # A tag (<b>, </div>, <!-- , <?xml), a character reference (&#60;) or a script URL.
@@ -104,8 +107,11 @@ def contains_html(text: str) -> bool:
 
 
 def strip_control(text: str) -> str:
-    """Remove control characters, bidirectional overrides and zero-width characters; collapse spaces."""
-    kept = "".join(ch if unicodedata.category(ch) != "Cc" else " " for ch in text)
+    """Remove control characters, bidirectional overrides and zero-width characters; collapse spaces.
+
+    Tabs and line breaks become single spaces; other control characters (NUL, escape…) are dropped.
+    """
+    kept = "".join(ch if unicodedata.category(ch) != "Cc" else (" " if ch.isspace() else "") for ch in text)
     return _SPACES.sub(" ", _INVISIBLE.sub("", kept)).strip()
 
 

@@ -45,6 +45,13 @@ from lupcore.model import CAPITALS, IndicatorMeta, LocalControl, Polarity, Role
 from lupcore.periods import PeriodError, parse_period
 from lupcore.sanitise import clean_text, contains_html, looks_like_formula, neutralise_frame, strip_control
 
+__all__ = [
+    "ACCEPTED_EXTENSIONS", "MAX_BYTES", "MAX_METRICS", "MAX_ROWS", "MAX_XLSX_CELLS", "LocalMetricData",
+    "LocalMetricMeta", "Problem", "UploadResult", "bench_validation", "clean_meta", "local_metric_from_dict",
+    "local_metric_to_dict", "make_metric_id", "normalise_period", "parse_upload", "template_csv", "template_frame",
+    "template_xlsx", "to_indicator_meta", "validate_meta",
+]
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_METRICS = 50
 MAX_ROWS = 300_000  # a 10 MB long file holds about 250,000 rows
@@ -102,7 +109,8 @@ class LocalMetricData:
     observations: pd.DataFrame
 
     def with_meta(self, meta: LocalMetricMeta) -> LocalMetricData:
-        """The same values under new metadata (``indicator_id`` follows ``meta.id``)."""
+        """The same values under new metadata, its texts cleaned (:func:`clean_meta`); ``indicator_id`` follows ``meta.id``."""
+        meta = clean_meta(meta)
         obs = self.observations.copy()
         obs["indicator_id"] = pd.array([meta.id] * len(obs), dtype=_STRING)
         return LocalMetricData(meta, obs)
@@ -293,9 +301,9 @@ def _read_csv_slowly(text: str, sep: str) -> tuple[_Table | None, list[Problem]]
             records.append(record)
             if len(records) > MAX_ROWS + 1:
                 break
-    except csv.Error as exc:
-        return None, [_error(len(records) + 1, None, f"Row {len(records) + 1} cannot be read as CSV ({exc}). "
-                                                     "Check for a stray quote mark or a very long cell.")]
+    except csv.Error:
+        return None, [_error(len(records) + 1, None, f"Row {len(records) + 1} cannot be read as CSV. Check for a quote "
+                                                     "mark that is never closed, or a cell longer than 100,000 characters.")]
     if not records:
         return None, [_error(None, None, "The file is empty.")]
     width = len(records[0])
@@ -775,15 +783,18 @@ _MAX_QUERY = 20
 
 
 def _name_key(text: str) -> str:
-    key = strip_control(text).casefold().replace("&", "and")
-    return re.sub(r"\s+", " ", _COUNCIL_WORDS.sub("", key)).strip(" ,.")
+    """A name for matching: case, punctuation, '&', 'council' and ', City of' do not matter."""
+    key = strip_control(text).casefold().replace("&", " and ")
+    key = re.sub(r",\s*city of$", "", _COUNCIL_WORDS.sub("", key))
+    return re.sub(r"[\s.,'’()-]+", " ", key).strip()
 
 
 class _Lookup:
     """Current areas, with the closest codes (edit distance) and names (difflib) to a bad cell."""
 
-    def __init__(self, known: Mapping[str, str]) -> None:
+    def __init__(self, known: Mapping[str, str], replaced: Mapping[str, str] | None = None) -> None:
         self.known = known
+        self.replaced = replaced or {}
         self.codes = sorted(known)
         self._names: dict[str, list[str]] | None = None
         self._matrix: np.ndarray | None = None
@@ -860,9 +871,14 @@ def _special_text(cell: str) -> str | None:
 
 def _area_message(cell: str, lookup: _Lookup) -> str:
     shown = _show(cell)
+    successor = lookup.replaced.get(re.sub(r"\s+", "", cell.upper()))
+    if successor in lookup.known:
+        return (f"'{shown}' is an old code that is no longer used (the council was merged or recoded): "
+                f"the current area is {lookup.label(successor)}. Check the values still fit the new area before changing it.")
     exact = lookup.exact_name(cell)
     if exact:
-        return f"'{shown}' is an area name, not a code: use {' or '.join(exact)}."
+        several = " (more than one area has this name)" if len(exact) > 1 else ""
+        return f"'{shown}' is an area name, not a code: use {' or '.join(exact)}{several}."
     hits = lookup.suggest(cell)
     if hits:
         options = ", ".join(lookup.label(c) for c in hits[:-1]) + (" or " if len(hits) > 1 else "") + lookup.label(hits[-1])
@@ -962,7 +978,7 @@ def _name_from_filename(filename: str) -> str:
 
 
 def parse_upload(filename: str, data: bytes, known_codes: Mapping[str, str], default_period: str | None = None,
-                 *, taken_ids: Collection[str] = ()) -> UploadResult:
+                 *, taken_ids: Collection[str] = (), replaced_codes: Mapping[str, str] | None = None) -> UploadResult:
     """Read and check an uploaded CSV or XLSX of local metrics; never raises for bad input.
 
     Parameters
@@ -979,6 +995,10 @@ def parse_upload(filename: str, data: bytes, known_codes: Mapping[str, str], def
         form (``2023``, ``2023/24``, ISO). ``None`` makes a missing period column a problem.
     taken_ids
         Indicator ids already in use, so new metric ids stay unique.
+    replaced_codes
+        Old area codes and the current code that replaced each (``data/crosswalk.csv``), so an old
+        code is reported with its successor. It is never converted silently: after a merger the
+        old area's values do not describe the new one.
 
     Returns
     -------
@@ -988,7 +1008,7 @@ def parse_upload(filename: str, data: bytes, known_codes: Mapping[str, str], def
         Empty value cells are kept as missing values (NaN), never zero.
     """
     try:
-        return _parse(str(filename), bytes(data), known_codes, default_period, taken_ids)
+        return _parse(str(filename), bytes(data), known_codes, default_period, taken_ids, replaced_codes or {})
     except Exception as exc:  # the last guard: a report, never a crash
         return UploadResult((), (_error(None, None, f"The file could not be read ({type(exc).__name__}). Check it opens "
                                                     "in a spreadsheet, save it again as CSV or XLSX, and upload it again."),),
@@ -996,7 +1016,7 @@ def parse_upload(filename: str, data: bytes, known_codes: Mapping[str, str], def
 
 
 def _parse(filename: str, data: bytes, known: Mapping[str, str], default_period: str | None,
-           taken_ids: Collection[str]) -> UploadResult:
+           taken_ids: Collection[str], replaced: Mapping[str, str]) -> UploadResult:
     table, problems = _read_table(filename, data)
     if table is None:
         return UploadResult((), tuple(problems), "long", sum(p.severity == "error" for p in problems))
@@ -1007,7 +1027,7 @@ def _parse(filename: str, data: bytes, known: Mapping[str, str], default_period:
         return UploadResult((), tuple(problems), form, sum(p.severity == "error" for p in problems))
     checked = _validate(table, layout, known, default_period, _name_from_filename(filename))
     labels = [_label(table, i) for i in range(len(table.header))]
-    listed, total = _assemble(checked.issues, _Lookup(known), labels)
+    listed, total = _assemble(checked.issues, _Lookup(known, replaced), labels)
     general = problems + checked.problems
     errors = total + sum(p.severity == "error" for p in general)
     ordered = [p for p in general if p.severity == "error"] + listed + [p for p in general if p.severity == "warning"]

@@ -210,6 +210,26 @@ def test_each_cell_problem_is_reported_at_its_row_and_column(line: str, row: int
     assert message in found[0][2]
 
 
+@pytest.mark.parametrize(("cell", "message"), [
+    ("Bournemouth Christchurch & Poole", "is an area name, not a code: use E06000058."),
+    ('"bournemouth, christchurch and poole council"', "is an area name, not a code: use E06000058."),
+    ("Surrey County Council", "is an area name, not a code: use E10000030."),
+    ("Durham", "Did you mean County Durham (E06000047)?"),
+    ("E06000028", "'E06000028' is an old code that is no longer used (the council was merged or recoded): the current "
+                  "area is Bournemouth, Christchurch and Poole (E06000058)."),
+])
+def test_area_names_and_old_codes(cell: str, message: str) -> None:
+    result = parse_upload("a.csv", f"area_code,period,value\n{cell},2023,1\n".encode(), KNOWN,
+                          replaced_codes={"E06000028": "E06000058", "E06000029": "E06000058"})
+    assert message in errors(result)[0][2]
+
+
+def test_a_name_shared_by_two_areas_offers_both_codes() -> None:
+    result = parse_upload("a.csv", b"area_code,period,value\nLancashire,2023,1\n",
+                          {"E10000017": "Lancashire", "E47000018": "Lancashire"})
+    assert errors(result)[0][2].endswith("use E10000017 or E47000018 (more than one area has this name).")
+
+
 def test_duplicates_name_both_rows() -> None:
     result = parse_csv(HEADER + "E08000030,2023/24,1,,\nE08000031,2023/24,2,,\nE08000030,2023-24,3,,\n")
     assert errors(result) == [(4, "area_code", "Row 4, column area_code: this row repeats row 2 (same area and period). "
@@ -252,6 +272,12 @@ def test_ragged_rows_are_each_reported() -> None:
     assert [(row, column) for row, column, _ in errors(result)] == [(2, None), (4, None)]
     assert errors(result)[0][2] == ("Row 2: this row has 6 cells but the header has 5. A number or name that contains "
                                     "a comma must be in quotes, or written without the comma.")
+
+
+def test_unreadable_csv_row_is_named() -> None:
+    text = HEADER + "E08000030,2023,1,,,\n" + 'E08000031,2023,"' + "9" * 140_000 + '",,\n'
+    assert errors(parse_csv(text)) == [(3, None, "Row 3 cannot be read as CSV. Check for a quote mark that is never "
+                                                 "closed, or a cell longer than 100,000 characters.")]
 
 
 def test_metric_column_problems() -> None:
@@ -472,6 +498,7 @@ def test_validate_meta_errors(changes: dict[str, object], column: str, message: 
 def test_validate_meta_cleans_text_and_warns_where_useful() -> None:
     assert validate_meta(good_meta(name=" Foot\x00fall\u202e  index ")) == []
     assert uploads.clean_meta(good_meta(name=" Foot\tfall ")).name == "Foot fall"
+    assert own_area_metric().with_meta(good_meta(name="Foot\x00fall ", capital="Social")).meta.name == "Footfall"
     context = validate_meta(good_meta(polarity=Polarity.CONTEXTUAL, minimum=1.0))
     assert [(p.severity, p.column) for p in context] == [("warning", "polarity")]
     few = pd.DataFrame({"area_code": ["E08000030", "E08000031"], "value": [1.0, 2.0]})
