@@ -1,0 +1,195 @@
+"""The figures ``make bench`` reports. Add one by writing a function with ``@figure(name, unit)``.
+
+Rules the figures follow (streamlit-notes §12.4–12.5): each variant runs in its own server from the
+repo root (same config), variants that are compared are interleaved A B A B in one job, timings are
+medians, and ratios against a trivial page are preferred over raw milliseconds, which move with the
+machine. All websocket load comes from ``bench.wsclient`` (no browsers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+
+from bench.registry import figure
+from bench.server import ROOT, Server, streamlit
+from bench.wsclient import RunResult, StSession
+
+AREA = "E08000030"  # Walsall: the project's reference council
+AREA_NAME = "Walsall"
+QUERY = f"area={AREA}"
+LOAD_RUNS = 5
+COLD_RUNS = 3
+RERUN_ROUNDS = 30
+WARM_UP_RERUNS = 3
+BURST_SESSIONS = 10
+BURST_ROUNDS = 5
+CPU_REPEATS = 3
+RERUN_VARIANTS = {"overview": "app.py", "empty": "bench/empty_page.py", "baseline": "bench/baseline_app.py"}
+
+_LOAD_SNIPPET = """
+import time
+from lupcore.dataset import load_dataset
+start = time.perf_counter()
+load_dataset()
+print((time.perf_counter() - start) * 1000)
+"""
+
+
+def progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def _check_overview(result: RunResult) -> None:
+    """A figure for the wrong page (say, the 'choose a council' fallback) would be meaningless."""
+    if AREA_NAME not in result.headings:
+        raise RuntimeError(f"expected the {AREA_NAME} overview, got headings {result.headings[:3]}")
+
+
+# ----- data --------------------------------------------------------------------------------
+
+@figure("data_load_time", "ms")
+def data_load_time() -> float:
+    """Median of 5 ``load_dataset()`` calls, each in a fresh subprocess (imports excluded, OS file cache warm)."""
+    runs = []
+    for i in range(LOAD_RUNS):
+        out = subprocess.run([sys.executable, "-c", _LOAD_SNIPPET], cwd=ROOT, check=True, capture_output=True,
+                             text=True)
+        runs.append(float(out.stdout.strip().splitlines()[-1]))
+        progress(f"data_load_time run {i + 1}/{LOAD_RUNS}: {runs[-1]:.0f} ms")
+    return statistics.median(runs)
+
+
+# ----- start-up ------------------------------------------------------------------------------
+
+async def _first_render(port: int) -> RunResult:
+    session = await StSession(port, query_string=QUERY).connect()
+    try:
+        result = await session.first_run()
+    finally:
+        await session.close()
+    _check_overview(result)
+    return result
+
+
+@figure("cold_start_to_first_render", "s")
+def cold_start_to_first_render() -> float:
+    """Median of 3: from launching ``streamlit run app.py`` to the first ``?area=`` run finishing (websocket client)."""
+    runs = []
+    for i in range(COLD_RUNS):
+        with streamlit("app.py", wait=False) as server:
+            server.wait_healthy(poll=0.01)
+            asyncio.run(_first_render(server.port))
+            runs.append(_elapsed(server))
+        progress(f"cold start run {i + 1}/{COLD_RUNS}: {runs[-1]:.2f} s")
+    return statistics.median(runs)
+
+
+def _elapsed(server: Server) -> float:
+    return time.perf_counter() - server.started
+
+
+# ----- reruns on a warm server, as ratios ----------------------------------------------------
+
+async def _interleaved_reruns(ports: dict[str, int]) -> dict[str, list[float]]:
+    sessions = {}
+    for name, port in ports.items():
+        query = QUERY if name == "overview" else ""
+        session = await StSession(port, query_string=query).connect()
+        first = await session.first_run()
+        if name == "overview":
+            _check_overview(first)
+        for _ in range(WARM_UP_RERUNS):
+            await session.rerun()
+        sessions[name] = session
+    times: dict[str, list[float]] = {name: [] for name in sessions}
+    order = list(sessions)
+    for round_no in range(RERUN_ROUNDS):
+        for name in order[round_no % len(order):] + order[:round_no % len(order)]:  # rotate who goes first
+            result = await sessions[name].rerun()
+            if name == "overview":
+                _check_overview(result)
+            times[name].append(result.seconds * 1000)
+    for session in sessions.values():
+        await session.close()
+    return times
+
+
+@functools.cache
+def _rerun_medians() -> dict[str, float]:
+    with ExitStack() as stack:
+        ports = {}
+        for name, script in RERUN_VARIANTS.items():
+            ports[name] = stack.enter_context(streamlit(script)).port
+        progress(f"interleaving {RERUN_ROUNDS} reruns of {', '.join(RERUN_VARIANTS)}")
+        times = asyncio.run(_interleaved_reruns(ports))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    progress("rerun medians: " + ", ".join(f"{k} {v:.1f} ms" for k, v in medians.items()))
+    return medians
+
+
+@figure("overview_rerun", "ms")
+def overview_rerun() -> float:
+    """Median time of a plain rerun of the Walsall overview on a warm server, one session."""
+    return _rerun_medians()["overview"]
+
+
+@figure("overview_rerun_vs_empty_page", "x")
+def overview_rerun_vs_empty_page() -> float:
+    """Overview rerun ÷ rerun of a one-title page, interleaved on separate servers."""
+    medians = _rerun_medians()
+    return medians["overview"] / medians["empty"]
+
+
+@figure("overview_rerun_vs_frame_baseline", "x")
+def overview_rerun_vs_frame_baseline() -> float:
+    """Overview rerun ÷ rerun of the shared frame without data (bench/baseline_app.py): the page content's cost."""
+    medians = _rerun_medians()
+    return medians["overview"] / medians["baseline"]
+
+
+# ----- server CPU under a burst ---------------------------------------------------------------
+
+async def _burst_cpu(server: Server) -> float:
+    warm = await StSession(server.port, query_string=QUERY).connect()
+    _check_overview(await warm.first_run())
+    await warm.rerun()
+    sessions = [await StSession(server.port, query_string=QUERY).connect() for _ in range(BURST_SESSIONS)]
+    await asyncio.gather(*(s.first_run() for s in sessions))
+    before = server.cpu_seconds()
+    for _ in range(BURST_ROUNDS):
+        await asyncio.gather(*(s.rerun() for s in sessions))  # everyone moves together
+    used = server.cpu_seconds() - before
+    for s in [warm, *sessions]:
+        await s.close()
+    return used / (BURST_SESSIONS * BURST_ROUNDS) * 1000
+
+
+@functools.cache
+def _cpu_per_rerun() -> dict[str, float]:
+    """Both GC settings, alternated (off, on, off, on, …) so drift on a shared machine hits both; medians."""
+    variants = {"gc_off": (), "gc_on": ("--runner.postScriptGC=true",)}
+    runs: dict[str, list[float]] = {name: [] for name in variants}
+    for repeat in range(CPU_REPEATS):
+        for name, options in variants.items():
+            with streamlit("app.py", *options) as server:
+                runs[name].append(asyncio.run(_burst_cpu(server)))
+            progress(f"cpu per rerun {name} (repeat {repeat + 1}/{CPU_REPEATS}): {runs[name][-1]:.1f} ms")
+    return {name: statistics.median(values) for name, values in runs.items()}
+
+
+@figure("server_cpu_per_rerun", "ms")
+def server_cpu_per_rerun() -> float:
+    """Server CPU per rerun, 10 sessions x 5 reruns together, with the app's config (runner.postScriptGC = false)."""
+    return _cpu_per_rerun()["gc_off"]
+
+
+@figure("server_cpu_per_rerun_gc_on", "ms")
+def server_cpu_per_rerun_gc_on() -> float:
+    """The same burst with Streamlit's default ``--runner.postScriptGC=true``: the cost the config avoids."""
+    return _cpu_per_rerun()["gc_on"]

@@ -1,0 +1,95 @@
+"""A protocol-level Streamlit client: one websocket is one real server session, with no browser.
+
+Browsers cannot be the load generator on 2 cores (streamlit-notes §0.3), so the benchmarks speak
+Streamlit's own protobuf messages over ``/_stcore/stream`` (after streamlit-notes Appendix A). It
+measures server time plus wire time only: nothing is rendered, and cached-message hashes are never
+reported, so every rerun receives full messages (an upper bound on bytes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+FINISHED = ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
+
+
+class ScriptError(RuntimeError):
+    """The script raised, or ended other than successfully: a benchmark of a broken page is meaningless."""
+
+
+@dataclass
+class RunResult:
+    seconds: float
+    status: str
+    bytes_in: int
+    headings: list[str] = field(default_factory=list)
+    exceptions: list[str] = field(default_factory=list)
+
+
+class StSession:
+    """One Streamlit ``AppSession`` driven over its websocket."""
+
+    def __init__(self, port: int, host: str = "127.0.0.1", query_string: str = "", page_name: str = "") -> None:
+        self.url = f"ws://{host}:{port}/_stcore/stream"
+        self.query_string = query_string  # as the browser would send it, without the leading "?"
+        self.page_name = page_name  # "" for the main page, e.g. "Scorecard" for pages/1_Scorecard.py
+        self.page_hash = ""
+        self.ws: websockets.ClientConnection | None = None
+
+    async def connect(self) -> StSession:
+        self.ws = await websockets.connect(self.url, subprotocols=[websockets.Subprotocol("streamlit")],
+                                           max_size=None, open_timeout=60, ping_interval=None)
+        return self
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    async def first_run(self, timeout: float = 120) -> RunResult:
+        return await self._run(ClientState(query_string=self.query_string, page_name=self.page_name), timeout)
+
+    async def rerun(self, widget_states: WidgetStates | None = None, timeout: float = 120) -> RunResult:
+        """Rerun the current page with the URL the server last wrote (``st.query_params`` mirrors it)."""
+        state = ClientState(page_script_hash=self.page_hash, query_string=self.query_string)
+        if widget_states is not None:
+            state.widget_states.CopyFrom(widget_states)
+        return await self._run(state, timeout)
+
+    async def _run(self, state: ClientState, timeout: float) -> RunResult:
+        assert self.ws is not None, "connect() first"
+        msg = BackMsg()
+        msg.rerun_script.CopyFrom(state)
+        start = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        result = RunResult(0.0, "", 0)
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), timeout)
+            result.bytes_in += len(raw)
+            fm = ForwardMsg()
+            fm.ParseFromString(raw)
+            kind = fm.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = fm.new_session.page_script_hash or self.page_hash
+            elif kind == "page_info_changed":
+                self.query_string = fm.page_info_changed.query_string
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                element = fm.delta.new_element
+                etype = element.WhichOneof("type")
+                if etype == "exception":
+                    result.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+                elif etype == "heading":
+                    result.headings.append(element.heading.body)
+            elif kind == "script_finished":
+                result.seconds = time.perf_counter() - start
+                result.status = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
+                if result.status not in FINISHED or result.exceptions:
+                    raise ScriptError(f"{result.status}: {result.exceptions or 'no exception element'}")
+                return result
