@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lupcore.model import IndicatorMeta, Polarity
+from lupcore.model import BENCHMARK_EXCLUDED, IndicatorMeta, Polarity
 from lupcore.panel import Panel
 from lupcore.settings import MINIMUM_PRESETS, TARGET_PRESETS, Settings
 
@@ -97,7 +97,9 @@ def _minimum(panel: Panel, j: int, preset: str, peers: np.ndarray, custom: dict[
 def _target(panel: Panel, j: int, preset: str, peers: np.ndarray, custom: dict[str, float]) -> tuple[float, str]:
     meta, ref = panel.indicators[j], panel.reference[j]
     if preset == "top_decile":
-        return _top_decile_mean(ref, meta.polarity), "Mean of the top 10%"
+        mean = _top_decile_mean(ref, meta.polarity)
+        if not np.isnan(mean):  # needs 3 areas; below that fall back like the other presets, not to NaN
+            return mean, "Mean of the top 10%"
     if preset == "best":
         return _best(ref.copy(), meta.polarity), "Best performer"
     if preset == "peer_best":
@@ -114,7 +116,10 @@ def _target(panel: Panel, j: int, preset: str, peers: np.ndarray, custom: dict[s
 
 def compute_benchmarks(panel: Panel, settings: Settings, peer_codes: Sequence[str] = ()) -> Benchmarks:
     """Minimum and target for every panel indicator under ``settings`` (peers feed the peer presets)."""
-    peer_rows = np.flatnonzero(np.isin(panel.codes, list(peer_codes))) if len(peer_codes) else np.array([], dtype=int)
+    # Peer presets are benchmarks too, so the City of London and Isles of Scilly stay out of them
+    # (ONS lists them as peers, e.g. City of London among Westminster's economic neighbours).
+    peer_codes = [c for c in peer_codes if c not in BENCHMARK_EXCLUDED]
+    peer_rows = np.flatnonzero(np.isin(panel.codes, peer_codes)) if peer_codes else np.array([], dtype=int)
     custom_min, custom_tar = dict(settings.custom_minimum), dict(settings.custom_target)
     n = len(panel.indicators)
     minimum, target, mad = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)

@@ -188,7 +188,10 @@ def score_panel(panel: Panel, bench: Benchmarks, normaliser: Normaliser, setting
     w_mission = mission_weights(settings)
     if weights.sum() <= 0:
         raise WeightsError("Every metric has a weight of zero, so no score can be calculated. Give at least one metric a weight above zero.")
-    if w_mission.sum() <= 0:
+    # Only missions holding a weighted metric count: zeroing every scored mission (while unscored
+    # missions keep their default 1) must be the same clear error, not an overall of NaN everywhere.
+    scored = (weights @ _groups(panel, "mission")) > 0
+    if w_mission[scored].sum() <= 0:
         raise WeightsError("Every mission has a weight of zero, so no overall score can be calculated.")
     y = normaliser.transform(x)
     applicable = panel.covers()

@@ -244,8 +244,10 @@ def _join_pairs(pairs: tuple) -> str:
 
 
 def _fmt(value: object) -> str:
+    """Short where that is exact ("25", "0.5"); otherwise the full repr, so a reload gives the same number."""
     if isinstance(value, float):
-        return f"{value:g}"
+        short = f"{value:g}"  # six significant figures: 25425.5 survives, 648.4321 or 1234567 would not
+        return short if float(short) == value else repr(value)
     return str(value)
 
 

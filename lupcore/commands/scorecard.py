@@ -1,0 +1,143 @@
+"""``python -m lupcore scorecard AREA [--json] [--session FILE]``: one area's scorecard, as the app shows it.
+
+Every metric against its minimum and target with its RAG status, the mission scores with theirs,
+and the overall score and rank, under the documented defaults or a saved session's method choices
+and peer group. The numbers come from the same engine the app uses, so the two always agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from lupcore.cli import emit
+from lupcore.commands._common import number, resolve_or_report
+from lupcore.dataset import Dataset
+from lupcore.format import format_number, format_value
+from lupcore.panel import build_panel
+from lupcore.peers import PeerError, PeerGroup, peer_group
+from lupcore.periods import display_label
+from lupcore.scorecard import MetricRow, MissionRow, Scorecard, build_engine, build_scorecard
+from lupcore.scoring import WeightsError
+from lupcore.session import SessionFileError, ViewState, encode_query, from_session_file
+
+TIER_OF_PREFIX = {"E10": "utla", "E47": "cauth"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("scorecard", help="one area's metrics against minimum and target, mission scores and rank")
+    parser.add_argument("area", help="GSS code or exact name (case-insensitive), e.g. E08000030 or Walsall")
+    parser.add_argument("--session", type=Path, default=None, metavar="FILE",
+                        help="a session file saved from the app: its method choices, weights and peer group")
+    parser.add_argument("--json", action="store_true", help="machine-readable output (missing numbers are null)")
+    parser.set_defaults(func=run)
+
+
+def tier_for(code: str) -> str:
+    """The panel an area is scored in: counties among upper tiers, combined authorities together, else districts."""
+    return TIER_OF_PREFIX.get(code[:3], "ltla")
+
+
+def read_session(path: Path, dataset: Dataset) -> ViewState | None:
+    """The session's view state, or None after a one-line message; notices go to stderr as warnings."""
+    try:
+        decoded, _ = from_session_file(path.read_bytes(), known_area=dataset.has_area,
+                                       known_metric=lambda iid: iid in dataset.indicators)
+    except OSError as exc:
+        print(f"Cannot read the session file {path}: {exc.strerror or exc}.", file=sys.stderr)
+        return None
+    except SessionFileError as exc:
+        print(f"{path}: {exc}", file=sys.stderr)
+        return None
+    for notice in decoded.notices:
+        print(f"warning: {notice}", file=sys.stderr)
+    return decoded.state
+
+
+def peers_for(dataset: Dataset, code: str, state: ViewState) -> PeerGroup | None:
+    """The session's peer group, or None with a warning when it cannot be formed for this area."""
+    spec = state.peers
+    try:
+        return peer_group(dataset, code, spec.kind, k=spec.k, variables=spec.variables,  # type: ignore[arg-type]
+                          custom=spec.custom)
+    except PeerError as exc:
+        print(f"warning: {exc} Peer benchmarks fall back to all comparable areas.", file=sys.stderr)
+        return None
+
+
+def run(args: argparse.Namespace, dataset: Dataset) -> int:
+    """Print the scorecard; 2 after a one-line message for an unknown area, a bad session or unusable weights."""
+    code = resolve_or_report(dataset, args.area)
+    if code is None:
+        return 2
+    state = ViewState() if args.session is None else read_session(args.session, dataset)
+    if state is None:
+        return 2
+    panel = build_panel(dataset, tier_for(code))
+    if code not in set(panel.codes):
+        name = dataset.areas.at[code, "name"]
+        print(f"{name} ({code}) is not a council or combined authority, so it has no scorecard.", file=sys.stderr)
+        return 2
+    group = peers_for(dataset, code, state)
+    try:
+        engine = build_engine(panel, state.settings, group.codes if group else ())
+    except WeightsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    card = build_scorecard(dataset, engine, code, dict(dataset.missions))
+    emit(payload(card, panel.tier, group), args.json, text(card, group))
+    return 0
+
+
+def payload(card: Scorecard, tier: str, group: PeerGroup | None) -> dict[str, object]:
+    """The JSON document: area, method, indicators, missions, capitals and overall (NaN → null)."""
+    area = card.area
+    return {
+        "area": {"code": area.code, "name": area.name, "tier": tier, "nation": area.nation},
+        "settings": encode_query(ViewState(settings=card.settings)),  # empty = the documented defaults
+        "peers": None if group is None else {"kind": group.kind, "label": group.label, "codes": list(group.codes)},
+        "indicators": [_indicator(m) for m in card.metrics],
+        "missions": [_mission(m) for m in card.missions],
+        "capitals": {name: number(score) for name, score in card.capitals},
+        "overall": {"score": number(card.overall), "rank": card.rank, "of": card.rank_of,
+                    "rag": card.overall_rag.value, "text": card.rank_text},
+    }
+
+
+def _indicator(m: MetricRow) -> dict[str, object]:
+    return {
+        "indicator_id": m.meta.id, "label": m.meta.label, "mission": m.meta.mission, "unit": m.meta.unit,
+        "period": m.period, "value": number(m.value), "lci95": number(m.lci95), "uci95": number(m.uci95),
+        "minimum": number(m.minimum), "minimum_label": m.minimum_label,
+        "target": number(m.target), "target_label": m.target_label,
+        "rag": m.rag.value, "clear": m.clear, "score": number(m.score), "weight": number(m.weight),
+        "direction": m.direction or None, "value_of_upper_tier": m.from_upper_tier,
+    }
+
+
+def _mission(m: MissionRow) -> dict[str, object]:
+    return {
+        "mission": m.mission.number, "name": m.mission.short_name, "score": number(m.score), "rag": m.rag.value,
+        "coverage": m.present / m.applicable if m.applicable else None,  # share of the mission's metrics with data
+        "present": m.present, "applicable": m.applicable,
+        "score_at_minimum": number(m.score_at_minimum), "score_at_target": number(m.score_at_target),
+    }
+
+
+def text(card: Scorecard, group: PeerGroup | None) -> str:
+    """The readable table: overall line, missions that apply, then every metric."""
+    area = card.area
+    overall = format_number(card.overall, 1)
+    lines = [f"{area.name} ({area.code}): overall {overall} ({card.overall_rag.value}), {card.rank_text}"]
+    if group is not None:
+        lines.append(f"Peers: {group.label}")
+    lines += ["", f"{'Mission':<44} {'Score':>6}  {'RAG':<6} Metrics with data"]
+    lines += [f"{m.mission.title[:44]:<44} {format_number(m.score, 1):>6}  {m.rag.value:<6} {m.coverage}"
+              for m in card.missions if m.applicable]
+    lines += ["", f"{'Metric':<44} {'Period':<12} {'Value':>12} {'Minimum':>12} {'Target':>12}  {'RAG':<6} Clear"]
+    for m in card.metrics:
+        clear = {True: "yes", False: "no", None: "–"}[m.clear]
+        lines.append(f"{m.meta.label[:44]:<44} {display_label(m.period)[:12]:<12} {format_value(m.value, m.meta):>12} "
+                     f"{format_value(m.minimum, m.meta):>12} {format_value(m.target, m.meta):>12}  {m.rag.value:<6} {clear}")
+    return "\n".join(lines)
