@@ -26,11 +26,22 @@ class WeightsError(ValueError):
     """Weights that cannot produce a score (all zero, negative or not numbers)."""
 
 
+# Distance to target may go past its goalposts, so a mission can fall below the score its minimums
+# give (and show red) and an area can exceed its targets; every other method lives on 0–100.
+DISTANCE_RANGE = (-100.0, 200.0)
+SMALL_SET = 4  # fewer comparison values than this cannot support min–max, z-scores or ranks
+
+
 @dataclass(frozen=True, eq=False)
 class Normaliser:
-    """Per-indicator parameters learned on the comparison set; ``transform`` applies them to any values."""
+    """Per-indicator parameters learned on the comparison set; ``transform`` applies them to any values.
 
-    method: str
+    ``methods`` is per indicator: the chosen method, except that a local metric with fewer than
+    ``SMALL_SET`` comparison values (typically one council's own measure) is scored by distance
+    between the minimum and target the user set.
+    """
+
+    methods: tuple[str, ...]
     polarity: np.ndarray  # (n_ind,) with 0 mapped to 1
     treatments: tuple[stats.OutlierTreatment | None, ...]
     low: np.ndarray
@@ -38,39 +49,45 @@ class Normaliser:
     reference_sorted: tuple[np.ndarray, ...]  # oriented, for percentile ranks
     geometric: bool
 
+    @property
+    def method(self) -> str:
+        return self.methods[0] if self.methods else "minmax"
+
     def transform(self, values: np.ndarray) -> np.ndarray:
-        """(n, n_ind) raw values → scores on 0–100 (1–100 for geometric aggregation); NaN stays NaN."""
+        """(n, n_ind) raw values → scores (0–100; distance to target −100–200; 1–100 when geometric)."""
         x = np.asarray(values, dtype=float) * self.polarity
         out = np.full(x.shape, np.nan)
         for j in range(x.shape[-1]):
-            out[..., j] = self._column(x[..., j], j)
-        if self.geometric:
-            out = 1.0 + 0.99 * out
+            column = self._column(x[..., j], j)
+            if self.geometric:  # geometric means need strictly positive inputs: map the range onto 1–100
+                lo, hi = DISTANCE_RANGE if self.methods[j] == "distance" else (0.0, 100.0)
+                column = 1.0 + 99.0 * (column - lo) / (hi - lo)
+            out[..., j] = column
         return out
 
     def _column(self, x: np.ndarray, j: int) -> np.ndarray:
-        lo, hi = self.low[j], self.high[j]
-        if self.method == "minmax":
+        lo, hi, method = self.low[j], self.high[j], self.methods[j]
+        if method == "minmax":
             treatment = self.treatments[j]
             x = treatment.apply(x) if treatment is not None else x
             return _scaled(x, lo, hi)
-        if self.method == "zscore":
+        if method == "zscore":
             return np.clip(50.0 + 10.0 * (x - lo) / hi, 0.0, 100.0) if hi > 0 else np.where(np.isnan(x), np.nan, 50.0)
-        if self.method == "percentile":
+        if method == "percentile":
             ref = self.reference_sorted[j]
             if len(ref) < 2:
                 return np.where(np.isnan(x), np.nan, 50.0)
             below = np.searchsorted(ref, x, side="left").astype(float)  # ties share the lower rank
             return np.where(np.isnan(x), np.nan, np.clip(100.0 * below / (len(ref) - 1), 0.0, 100.0))
-        return _scaled(x, lo, hi)  # distance to target: minimum → 0, target → 100
+        return _scaled(x, lo, hi, DISTANCE_RANGE)  # distance to target: minimum → 0, target → 100
 
 
-def _scaled(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+def _scaled(x: np.ndarray, lo: float, hi: float, limits: tuple[float, float] = (0.0, 100.0)) -> np.ndarray:
     if not np.isfinite(lo) or not np.isfinite(hi):
         return np.full(x.shape, np.nan)
     if hi <= lo:  # no spread (or target not above minimum): at/above the top is full marks
         return np.where(np.isnan(x), np.nan, np.where(x >= hi, 100.0, 0.0))
-    return np.clip(100.0 * (x - lo) / (hi - lo), 0.0, 100.0)
+    return np.clip(100.0 * (x - lo) / (hi - lo), *limits)
 
 
 def fit_normaliser(panel: Panel, bench: Benchmarks, settings: Settings) -> Normaliser:
@@ -79,23 +96,26 @@ def fit_normaliser(panel: Panel, bench: Benchmarks, settings: Settings) -> Norma
     n = len(panel.indicators)
     low, high = np.full(n, np.nan), np.full(n, np.nan)
     treatments: list[stats.OutlierTreatment | None] = []
-    refs = []
+    refs, methods = [], []
     for j, ref in enumerate(panel.reference):
         oriented = ref * pol[j]
         refs.append(np.sort(oriented))
-        treatment = None
-        if settings.normalisation == "minmax" and len(oriented) >= 4:
+        method, treatment = settings.normalisation, None
+        meta = panel.indicators[j]
+        if meta.local and len(oriented) < SMALL_SET and np.isfinite(bench.minimum[j]) and np.isfinite(bench.target[j]):
+            method = "distance"
+        if method == "minmax" and len(oriented) >= SMALL_SET:
             treatment = stats.treat_outliers(oriented)
-            treated = treatment.treated
-            low[j], high[j] = float(np.min(treated)), float(np.max(treated))
-        elif settings.normalisation == "minmax" and len(oriented):
+            low[j], high[j] = float(np.min(treatment.treated)), float(np.max(treatment.treated))
+        elif method == "minmax" and len(oriented):
             low[j], high[j] = float(oriented.min()), float(oriented.max())
-        elif settings.normalisation == "zscore" and len(oriented) >= 2:
+        elif method == "zscore" and len(oriented) >= 2:
             low[j], high[j] = float(oriented.mean()), float(oriented.std(ddof=1))
-        elif settings.normalisation == "distance":
+        elif method == "distance":
             low[j], high[j] = bench.minimum[j] * pol[j], bench.target[j] * pol[j]
         treatments.append(treatment)
-    return Normaliser(settings.normalisation, pol, tuple(treatments), low, high, tuple(refs),
+        methods.append(method)
+    return Normaliser(tuple(methods), pol, tuple(treatments), low, high, tuple(refs),
                       settings.aggregation == "geometric")
 
 

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from lupcore.benchmarks import Benchmarks, compute_benchmarks
 from lupcore.dataset import Dataset, load_dataset
 from lupcore.model import IndicatorMeta
 from lupcore.panel import Panel, build_panel
 from lupcore.scorecard import Engine, build_engine
+from lupcore.scoring import Normaliser, fit_normaliser
 from lupcore.session import ViewState, encode_query
 from lupcore.settings import Settings
 
@@ -42,11 +44,33 @@ def settings_key(settings: Settings) -> str:
     return "&".join(f"{k}={v}" for k, v in sorted(encode_query(ViewState(settings=settings)).items()))
 
 
+def _fit_key(settings: Settings) -> str:
+    """Only the choices that move benchmarks or the normaliser: weight changes reuse the fit."""
+    fit_only = Settings(
+        minimum=settings.minimum, target=settings.target, minimum_overrides=settings.minimum_overrides,
+        target_overrides=settings.target_overrides, custom_minimum=settings.custom_minimum,
+        custom_target=settings.custom_target, normalisation=settings.normalisation, aggregation=settings.aggregation,
+    )
+    return settings_key(fit_only)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _fit(tier: str, local_key: str, key: str, peers: tuple[str, ...], _panel_obj: Panel,
+         _settings: Settings) -> tuple[Benchmarks, Normaliser]:
+    bench = compute_benchmarks(_panel_obj, _settings, peers)
+    return bench, fit_normaliser(_panel_obj, bench, _settings)
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _engine(tier: str, local_key: str, key: str, peers: tuple[str, ...], _panel_obj: Panel, _settings: Settings) -> Engine:
-    return build_engine(_panel_obj, _settings, peers)
+    bench, norm = _fit(tier, local_key, _fit_key(_settings), peers, _panel_obj, _settings)
+    return build_engine(_panel_obj, _settings, peers, benchmarks=bench, normaliser=norm)
 
 
 def engine(p: Panel, settings: Settings, peer_codes: Sequence[str] = (), local_key: str = "") -> Engine:
-    """Scores and RAG for every area under ``settings``; cached across sessions by a small string key."""
+    """Scores and RAG for every area under ``settings``; cached across sessions by small string keys.
+
+    Benchmarks and the normaliser are cached apart from the weights, so moving a weight re-scores
+    in a few milliseconds.
+    """
     return _engine(p.tier, local_key, settings_key(settings), tuple(peer_codes), p, settings)

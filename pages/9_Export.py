@@ -1,0 +1,86 @@
+"""Export and session: take the summary away (PDF, PowerPoint, Excel, CSV) and save or restore the session."""
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from lupcore.export import MEDIA_TYPES, export
+from lupcore.report import build_bundle
+from lupcore.session import SessionFileError, from_session_file, to_session_file
+from lupcore.uploads import local_metric_from_dict, local_metric_to_dict
+from lupui import state
+from lupui.frame import frame
+from lupui.scoring import current
+
+ctx = frame("Export and session")
+ds, area, view = ctx.dataset, ctx.area, ctx.view
+ss = st.session_state
+now = current(ctx)
+st.title("Export and session")
+
+st.subheader(f"A summary of {area.name} to take away")
+st.caption("Every export reflects what you see now: the locality, weights, benchmark presets, peers, baseline and "
+           "scenarios, with sources and the Open Government Licence attribution.")
+if now.card is None:
+    st.warning(now.problem or "No scores can be calculated with these weights, so there is nothing to export yet.")
+else:
+    engine, card, peers = now.engine, now.card, now.peers
+    notes = (now.problem,) if now.problem else ()
+
+    def make(fmt: str):  # the download button calls this lazily, on a separate thread
+        def build() -> bytes:
+            bundle = build_bundle(ds, engine, area.code, view, peers, card=card, notes=notes)
+            return export(bundle, fmt)
+        return build
+
+    labels = {"pdf": ("PDF report (2–4 pages)", ":material/picture_as_pdf:"),
+              "pptx": ("PowerPoint deck", ":material/slideshow:"),
+              "xlsx": ("Excel workbook", ":material/table_view:"),
+              "csv": ("Scorecard as CSV", ":material/csv:")}
+    slug = "".join(ch if ch.isalnum() else "-" for ch in area.name.lower()).strip("-")
+    columns = st.columns(4)
+    for col, (fmt, (label, icon)) in zip(columns, labels.items(), strict=True):
+        name = f"{slug}-scorecard.csv" if fmt == "csv" else f"{slug}-levelling-up-summary.{fmt}"
+        col.download_button(label, make(fmt), file_name=name, mime=MEDIA_TYPES[fmt], icon=icon,
+                            key=f"w_export_{fmt}", on_click="ignore", width="stretch")
+
+st.subheader("Share this view")
+query = urlencode(state.link_params())
+st.code(f"?{query}", language=None)
+st.caption("Add this to the app's address (on any page) to open exactly this view: the locality, weights, presets, "
+           "peers, baseline and scenarios. Local metrics travel only in the session file.")
+
+st.subheader("Session file")
+st.markdown("Save everything (including your local metrics) to a file, and load it again later or on another "
+            "computer. Loading replaces the current view; a file that cannot be read changes nothing.")
+local = state.local_metrics()
+st.download_button("Save the session", to_session_file(view, [local_metric_to_dict(m) for m in local]),
+                   file_name=f"{''.join(ch if ch.isalnum() else '-' for ch in area.name.lower())}-session.json", mime="application/json",
+                   icon=":material/save:", key="w_save_session", on_click="ignore")
+restore = st.file_uploader("Load a session file", type=["json"], key=f"w_session_{ss.get('lupe_session_round', 0)}")
+if restore is not None:
+    known = {r.code: r.name for r in ds.pickable().itertuples(index=False)}
+    try:
+        decoded, metric_dicts = from_session_file(
+            restore.getvalue(),
+            known_area=lambda c: c in known,
+            known_metric=lambda i: i in ds.indicators or i.startswith("local_"),
+        )
+    except SessionFileError as exc:
+        st.error(f"{exc} Nothing was changed.", icon=":material/error:")
+    else:
+        metrics, problems = [], []
+        for d in metric_dicts:
+            metric, found = local_metric_from_dict(d, known)
+            problems += [p.message for p in found if p.severity == "error"]
+            if metric is not None:
+                metrics.append(metric)
+        if problems:
+            st.error("The session file's local metrics are damaged, so nothing was changed: " + " ".join(problems[:5]),
+                     icon=":material/error:")
+        else:
+            state.restore(decoded)
+            state.set_local_metrics(tuple(metrics))
+            ss["lupe_session_round"] = ss.get("lupe_session_round", 0) + 1
+            state.flash(f"Session restored{f' with {len(metrics)} local metric(s)' if metrics else ''}.")
+            st.rerun()
