@@ -27,6 +27,11 @@ LOAD_RUNS = 5
 COLD_RUNS = 3
 RERUN_ROUNDS = 30
 WARM_UP_RERUNS = 3
+# A pause before each timed rerun, as a person's. A rerun requested within about 40 ms of the same
+# session's last run finishing waits about 40 ms before its script starts (seen on the one-title page:
+# 44 ms back to back, 3-8 ms after a 50 ms pause); without the pause that stall, not the pages, would
+# decide the ratio, because interleaving makes the gaps depend on the other variants' run times.
+THINK_S = 0.1
 BURST_SESSIONS = 10
 BURST_ROUNDS = 5
 CPU_REPEATS = 3
@@ -111,6 +116,7 @@ async def _interleaved_reruns(ports: dict[str, int]) -> dict[str, list[float]]:
     order = list(sessions)
     for round_no in range(RERUN_ROUNDS):
         for name in order[round_no % len(order):] + order[:round_no % len(order)]:  # rotate who goes first
+            await asyncio.sleep(THINK_S)
             result = await sessions[name].rerun()
             if name == "overview":
                 _check_overview(result)

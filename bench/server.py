@@ -93,3 +93,4 @@ def streamlit(script: str = "app.py", *options: str, wait: bool = True) -> Itera
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(10)
+    log.unlink()  # reached only without an exception: a failed run keeps its log for the error message

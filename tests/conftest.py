@@ -47,3 +47,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             "To run only the other layers use: pytest -m 'not browser'",
             returncode=pytest.ExitCode.TESTS_FAILED,
         )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """List every skip with its reason whatever the verbosity: in CI a skip must never be silent."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    terminalreporter.section("skipped tests (each one is a check that did not run)", yellow=True)
+    for report in skipped:
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        terminalreporter.line(f"SKIPPED {report.nodeid}: {reason}", yellow=True)

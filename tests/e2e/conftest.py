@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -41,9 +42,9 @@ def free_port() -> int:
 def streamlit_server(script: str = "app.py", *extra: str) -> Iterator[str]:
     """``streamlit run`` headless from the repo root (so .streamlit/config.toml applies); yields its URL."""
     port = free_port()
-    log = (ROOT / "test-results")
-    log.mkdir(exist_ok=True)
-    log_path = log / f"streamlit-{port}.log"
+    log_dir = Path(tempfile.gettempdir()) / "lupe-e2e"  # not test-results/, which pytest-playwright empties
+    log_dir.mkdir(exist_ok=True)
+    log_path = log_dir / f"streamlit-{port}.log"
     with log_path.open("w", encoding="utf-8") as log_file:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
