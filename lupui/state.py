@@ -101,9 +101,13 @@ def set_local_metrics(metrics: tuple) -> None:
 
 
 def widget_value(key: str, value: Any) -> None:
-    """Seed a widget from the view state before it is drawn (widget keys are page-scoped)."""
-    if st.session_state.get(key) != value:
-        st.session_state[key] = value
+    """Seed a widget from the view state before it is drawn.
+
+    Always assigned, even when equal: widget state is page-scoped, so after a page change
+    Streamlit would otherwise reset a same-named widget (e.g. the sidebar picker) to its default.
+    Widgets seeded this way change the view only through their ``on_change`` callbacks.
+    """
+    st.session_state[key] = value
 
 
 def widget(key: str) -> Any:
