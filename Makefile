@@ -35,7 +35,7 @@ data: $(VENV)/.runtime  ## rebuild data/ from the raw ONS files in $(SHARED)
 	$(BIN)/python -m lupcore.ingest --shared $(SHARED) --registry registry --out data
 
 bench: $(VENV)/.dev  ## performance figures, one `name: value unit` line each
-	$(BIN)/python -m bench
+	@$(BIN)/python -m bench
 
 lint: $(VENV)/.dev  ## ruff
 	$(BIN)/python -m ruff check .

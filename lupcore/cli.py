@@ -12,14 +12,17 @@ import json
 import pkgutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from lupcore import commands
 from lupcore.dataset import load_dataset
-from lupcore.io import DataFileError
+from lupcore.io import DATA_DIR, DataFileError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lupcore", description="Levelling Up Place Explorer core")
+    parser.add_argument("--data", type=Path, default=DATA_DIR, metavar="DIR",
+                        help="folder of built data files (default: the repository's data/)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
@@ -32,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        dataset = load_dataset()
+        dataset = load_dataset(args.data)
     except DataFileError as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -39,6 +39,11 @@ def tier_of(code: str) -> str:
     return "nation"
 
 
+def _nation_of(code: str) -> str:
+    """The nation from the code's first letter, for ended areas whose metadata lists no parents."""
+    return {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}.get(code[0], "United Kingdom")
+
+
 def crosswalk_from_notes(notes: pd.DataFrame) -> pd.DataFrame:
     """One row per (old_code, new_code, since) from ``areacd, notes, rows``, with its kind.
 
@@ -100,7 +105,7 @@ def build_areas(app_dir: Path, extra_dir: Path, population: pd.Series) -> pd.Dat
                 "code": code,
                 "name": rec["areanm"],
                 "tier": tier_of(code),
-                "nation": NATION_CODES.get(nation_code, "United Kingdom" if code.startswith("K") else ""),
+                "nation": NATION_CODES.get(nation_code, _nation_of(code)),
                 "region_code": region_code,
                 "utla_code": utla,
                 "cauth_code": cauth,
