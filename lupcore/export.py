@@ -1,0 +1,55 @@
+"""Downloads of a ``ReportBundle``: CSV, Excel, PowerPoint and PDF, all written from ``bundle_tables``.
+
+One function per format, each returning bytes, so the Export page hands them to a download
+button and the CLI writes them to a file. Spreadsheet-bound text is neutralised against formula
+injection (streamlit-notes §9.4) in every spreadsheet format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from lupcore.export_pdf import export_pdf
+from lupcore.export_pptx import export_pptx
+from lupcore.export_xlsx import export_xlsx
+from lupcore.report import ReportBundle, bundle_tables
+from lupcore.sanitise import neutralise_frame
+
+__all__ = ["FORMATS", "MEDIA_TYPES", "export", "export_csv", "export_pdf", "export_pptx", "export_xlsx",
+           "file_name"]
+
+
+def export_csv(bundle: ReportBundle) -> bytes:
+    """The scorecard table as CSV: UTF-8 with a byte-order mark so Excel reads £ and ✔ correctly.
+
+    Numbers are written in full precision; a missing value is the text "no data", never 0 or blank.
+    Text cells that a spreadsheet would run as a formula get a leading apostrophe.
+    """
+    frame = neutralise_frame(bundle_tables(bundle)["Scorecard"])
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+FORMATS: dict[str, Callable[[ReportBundle], bytes]] = {
+    "pdf": export_pdf, "pptx": export_pptx, "xlsx": export_xlsx, "csv": export_csv,
+}
+MEDIA_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+
+
+def export(bundle: ReportBundle, fmt: str) -> bytes:
+    """The bundle in ``fmt`` (one of ``FORMATS``); raises ``ValueError`` for an unknown format."""
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown export format {fmt!r}; choose from {', '.join(FORMATS)}.")
+    return FORMATS[fmt](bundle)
+
+
+def file_name(bundle: ReportBundle, fmt: str) -> str:
+    """A safe download name: 'walsall-levelling-up-summary-2026-03-05.pdf'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", bundle.area_name.lower()).strip("-") or str(bundle.facts["code"]).lower()
+    suffix = "-scorecard" if fmt == "csv" else "-levelling-up-summary"
+    return f"{slug}{suffix}-{bundle.generated_at:%Y-%m-%d}.{fmt}"
