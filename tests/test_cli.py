@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from lupcore import cli
-from lupcore import dataset as dataset_module
 from lupcore.dataset import Dataset, load_dataset
 from lupcore.io import DataFileError
 
@@ -134,12 +133,10 @@ def test_loader_names_the_file_and_the_fix(broken_data: tuple[Path, str]) -> Non
     assert name in message and "make data" in message and "\n" not in message
 
 
-def test_cli_reports_broken_data_in_one_line(broken_data: tuple[Path, str], monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
-    """The CLI's own error path, pointed at the broken copy by replacing the loader's default folder."""
+def test_cli_reports_broken_data_in_one_line(broken_data: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI's own error path, pointed at the broken copy with ``--data``."""
     folder, name = broken_data
-    monkeypatch.setattr(dataset_module.load_dataset, "__defaults__", (folder,))
-    assert cli.main(["areas", "--json"]) == 2
+    assert cli.main(["--data", str(folder), "areas", "--json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.strip().splitlines()
