@@ -56,7 +56,7 @@ def test_areas_json(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
 def run_in_process(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                    loaded: Dataset) -> subprocess.CompletedProcess[str]:
     """``main(args)`` on an already loaded dataset: the same code path as the subprocess, minus start-up."""
-    monkeypatch.setattr(cli, "load_dataset", lambda: loaded)
+    monkeypatch.setattr(cli, "load_dataset", lambda data_dir=None: loaded)
     code = cli.main(args)
     captured = capsys.readouterr()
     return subprocess.CompletedProcess(args, code, captured.out, captured.err)
