@@ -30,7 +30,7 @@ def _strict(text: str) -> dict:
 
 
 def _runner(ds: Dataset, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    monkeypatch.setattr(cli, "load_dataset", lambda: ds)
+    monkeypatch.setattr(cli, "load_dataset", lambda data_dir=None: ds)
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = cli.main(["scorecard", *argv])
