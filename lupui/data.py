@@ -16,6 +16,7 @@ from lupcore.benchmarks import Benchmarks, compute_benchmarks
 from lupcore.dataset import Dataset, load_dataset
 from lupcore.model import IndicatorMeta
 from lupcore.panel import Panel, build_panel
+from lupcore.profile import profile
 from lupcore.scorecard import Engine, build_engine
 from lupcore.scoring import Normaliser, fit_normaliser
 from lupcore.session import ViewState, encode_query
@@ -25,6 +26,22 @@ from lupcore.settings import Settings
 @st.cache_resource(show_spinner="Loading the official data…")
 def dataset() -> Dataset:
     return load_dataset()
+
+
+@st.cache_resource(show_spinner=False)
+def picker_options() -> tuple[tuple[str, ...], dict[str, str]]:
+    """Codes and labels for the locality picker, computed once per process (read-only)."""
+    ds = dataset()
+    pick = ds.pickable()
+    labels = {r.code: f"{r.name} · {ds.area_kind(r.code)}" + (f" · {r.region}" if r.region else "")
+              for r in pick.itertuples(index=False)}
+    return tuple(pick["code"]), labels
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def profile_rows(area_code: str) -> tuple:
+    """The Overview's rows for one area (frozen ``ProfileRow`` objects, shared read-only)."""
+    return tuple(profile(dataset(), area_code))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -87,10 +87,7 @@ def _on_area(key: str) -> None:
 
 def area_picker(ds: Dataset, key: str = "w_area", label: str = "Locality") -> None:
     """Type-ahead over the 361 councils, counties and combined authorities; sets ``?area=``."""
-    pick = ds.pickable()
-    options = pick["code"].tolist()
-    labels = {r.code: f"{r.name} · {ds.area_kind(r.code)}" + (f" · {r.region}" if r.region else "")
-              for r in pick.itertuples(index=False)}
+    options, labels = data.picker_options()
     current = state.get().area
     state.widget_value(key, current if current in labels else None)
     st.selectbox(label, options, key=key, format_func=labels.__getitem__, index=None,

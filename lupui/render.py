@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from lupcore.model import Rag
@@ -29,6 +30,14 @@ RAG_STYLE: dict[Rag, RagStyle] = {
     Rag.RED: RagStyle("Red", "below minimum", "✖", "#D55E00", "#ffffff"),
     Rag.GREY: RagStyle("Not rated", "no value or no judgement", "–", "#BBBBBB", "#000000"),
 }
+
+
+RAG_EMOJI = {Rag.GREEN: "🟢", Rag.AMBER: "🟠", Rag.RED: "🔴", Rag.GREY: "⚪"}
+
+
+def rag_cell(rag: Rag) -> str:
+    """'🔴 ✖ Red' for large tables, where per-cell styling would cost more than the table itself."""
+    return f"{RAG_EMOJI[rag]} {rag_text(rag)}"
 
 
 def rag_text(rag: Rag) -> str:
@@ -87,3 +96,19 @@ def gap_note(text: str) -> None:
 def period_text(label: str) -> str:
     """Readable period (2023/24, 2022-2024, 1 Jan 2026) for a published label."""
     return display_label(label) if label else "–"
+
+
+def markdown_table(frame: pd.DataFrame | tuple[list[str], list[list[object]]]) -> str:
+    """A small table as Markdown: far cheaper per rerun than an interactive dataframe.
+
+    Only for our own formatted texts; pipes and line breaks are escaped so a cell cannot break
+    the table.
+    """
+    def cell(value: object) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    columns, body = (list(frame.columns), list(frame.itertuples(index=False))) if isinstance(frame, pd.DataFrame) else frame
+    header = "| " + " | ".join(cell(c) for c in columns) + " |"
+    rule = "|" + "|".join(" --- " for _ in columns) + "|"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in body]
+    return "\n".join([header, rule, *rows])

@@ -20,7 +20,8 @@ from lupcore.peers import PeerError, PeerGroup, peer_group
 from lupcore.scorecard import Engine, Scorecard, build_scorecard
 from lupcore.scoring import WeightsError
 from lupcore.session import PeerSpec
-from lupui import data, state
+from lupcore.spine import spine_frame
+from lupui import charts, data, state
 from lupui.frame import Context
 
 TIER_OF_PREFIX = {"E10": "utla", "E47": "cauth"}
@@ -65,16 +66,37 @@ def local_bundle() -> tuple[tuple[IndicatorMeta, ...], pd.DataFrame | None, str]
     return metas, obs, digest.hexdigest()[:16]
 
 
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _card(tier: str, local_key: str, key: str, peers: tuple[str, ...], area: str, _engine: Engine) -> Scorecard:
+    ds = data.dataset()
+    return build_scorecard(ds, _engine, area, dict(ds.missions))
+
+
 def current(ctx: Context, ds: Dataset | None = None) -> Current:
-    """Everything the scoring pages need for ``ctx.area`` under ``ctx.view``."""
-    ds = ds or ctx.dataset
+    """Everything the scoring pages need for ``ctx.area`` under ``ctx.view`` (cached per view)."""
     code = ctx.area.code
     local = local_bundle()
     p = data.panel(tier_for(code), local)
     group, peer_problem = peers_for(code, ctx.view.peers)
+    peers = group.codes if group else ()
     try:
-        eng = data.engine(p, ctx.view.settings, group.codes if group else (), local[2])
+        eng = data.engine(p, ctx.view.settings, peers, local[2])
     except WeightsError as exc:
         return Current(p, group, None, None, str(exc), local[2])
-    card = build_scorecard(ds, eng, code, dict(ds.missions))
+    card = _card(p.tier, local[2], data.settings_key(ctx.view.settings), tuple(peers), code, eng)
     return Current(p, group, eng, card, peer_problem, local[2])
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def spine_spec(tier: str, local_key: str, key: str, peers: tuple[str, ...], area: str,
+               ids: tuple[str, ...], _engine: Engine) -> dict | None:
+    """The spine chart as a Vega-Lite spec, built once per view and filter (Altair is slow to build)."""
+    frame = spine_frame(_engine, area, list(ids))
+    return charts.spine_chart(frame).to_dict() if len(frame) else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def trend_series(indicator_id: str, area_code: str) -> tuple[float, ...]:
+    """The last twelve published values, oldest first, for a table sparkline."""
+    series = data.dataset().series(indicator_id, area_code)
+    return tuple(series["value"].dropna().tail(12).round(3).tolist())

@@ -8,10 +8,9 @@ from lupcore.model import CAPITALS, Rag
 from lupcore.rag import MISSION_RAG_RULE
 from lupcore.scorecard import summarise
 from lupcore.settings import MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS
-from lupcore.spine import spine_frame
-from lupui import charts, render, state
+from lupui import charts, data, render, state
 from lupui.frame import frame
-from lupui.scoring import current
+from lupui.scoring import current, spine_spec, trend_series
 
 ctx = frame("Scorecard")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
@@ -89,11 +88,9 @@ def clarity(m) -> str:
 
 
 def trend_values(m) -> list[float]:
-    code = area.utla_code if m.from_upper_tier else area.code
-    series = ds.series(m.meta.id, code) if not m.meta.local else None
-    if series is None or series.empty:
+    if m.meta.local:
         return []
-    return series["value"].dropna().tail(12).round(3).tolist()
+    return list(trend_series(m.meta.id, area.utla_code if m.from_upper_tier else area.code))
 
 
 table = pd.DataFrame({
@@ -103,7 +100,7 @@ table = pd.DataFrame({
     "Period": [render.period_text(m.period) for m in rows],
     "Minimum": [f"{format_value(m.minimum, m.meta)} ({m.minimum_label})" if m.meta.polarity else "–" for m in rows],
     "Target": [f"{format_value(m.target, m.meta)} ({m.target_label})" if m.meta.polarity else "–" for m in rows],
-    "Status": [render.rag_text(m.rag) for m in rows],
+    "Status": [render.rag_cell(m.rag) for m in rows],
     "Clarity": [clarity(m) for m in rows],
     "Trend": [trend_values(m) for m in rows],
     "Latest change": [m.direction or "–" for m in rows],
@@ -113,7 +110,7 @@ table = pd.DataFrame({
              for m in rows],
 })
 st.dataframe(
-    table.style.map(render.rag_cell_style, subset=["Status"]),
+    table,
     hide_index=True, width="stretch", height=min(38 + 35 * len(table), 720),
     column_config={
         "Trend": st.column_config.LineChartColumn("Trend", width="small", help="Published values, oldest to newest"),
@@ -126,9 +123,10 @@ st.caption("Status: ✔ Green = at or better than target; ◆ Amber = between mi
 
 if rows:
     st.subheader("Where the area sits among comparable areas")
-    spine = spine_frame(now.engine, area.code, [m.meta.id for m in rows])
-    if len(spine):
-        st.altair_chart(charts.spine_chart(spine), width="stretch")
+    spec = spine_spec(now.panel.tier, now.local_key, data.settings_key(s), now.engine.peer_codes, area.code,
+                      tuple(m.meta.id for m in rows), now.engine)
+    if spec:
+        st.vega_lite_chart(spec, width="stretch")
         st.caption(charts.SPINE_LEGEND)
 else:
     st.info("No metric matches the filters.")
