@@ -17,9 +17,11 @@ import numpy as np
 
 from bench.baseline_montecarlo import simulate_loop
 from bench.registry import figure
-from lupcore.dataset import load_dataset
+from lupcore.dataset import Dataset, load_dataset
 from lupcore.improvement import required_for_rank
 from lupcore.panel import build_panel
+from lupcore.progress import area_progress
+from lupcore.projection import project_metric
 from lupcore.scorecard import Engine, build_engine
 from lupcore.settings import Settings
 from lupcore.uncertainty import DEFAULT_CONFIG, rank_intervals, simulate
@@ -30,8 +32,13 @@ CHANGES = (("level3_plus", "+5"), ("employment_rate", "+2%"), ("ks2_expected", "
 
 
 @functools.cache
+def _dataset() -> Dataset:
+    return load_dataset()
+
+
+@functools.cache
 def _engine() -> Engine:
-    return build_engine(build_panel(load_dataset(), "ltla"), Settings())
+    return build_engine(build_panel(_dataset(), "ltla"), Settings())
 
 
 def _ms(work: object) -> float:
@@ -89,3 +96,19 @@ def what_would_it_take_ms() -> float:
     """Median time to find the smallest change in one metric that moves the area up 3 places."""
     engine = _engine()
     return statistics.median(_ms(lambda i=i: required_for_rank(engine, AREA, i, 3)) for i, _ in CHANGES * 3)
+
+
+@figure("progress_all_metrics_one_area", "ms")
+def progress_ms() -> float:
+    """Median time for one area's progress on every metric (history, baseline, gaps, trend, missions)."""
+    engine, dataset = _engine(), _dataset()
+    area_progress(dataset, engine, AREA)  # warm the series index
+    return statistics.median(_ms(lambda: area_progress(dataset, engine, AREA)) for _ in range(5))
+
+
+@figure("projection_one_metric", "ms")
+def projection_ms() -> float:
+    """Median time to project one metric for one area to 2030 with its bands and target odds."""
+    engine, dataset = _engine(), _dataset()
+    ids = ("ks2_expected", "gross_weekly_pay", "employment_rate", "claimant_rate", "hle_female")
+    return statistics.median(_ms(lambda i=i: project_metric(dataset, engine, AREA, i)) for i in ids * 4)

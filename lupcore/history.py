@@ -68,6 +68,7 @@ class History:
 
     @property
     def empty(self) -> bool:
+        """No comparable published value at all."""
         return self.points.empty
 
     def fit_points(self) -> pd.DataFrame:
@@ -77,6 +78,8 @@ class History:
 
 @dataclass(frozen=True, slots=True)
 class Baseline:
+    """The period progress is measured from, its value and CI, and why it was chosen (``note``)."""
+
     period: str | None
     value: float | None
     lci95: float | None
@@ -87,6 +90,7 @@ class Baseline:
 
     @property
     def label(self) -> str:
+        """The period as a reader knows it (2018/19), or "no baseline"."""
         return display_label(self.period) if self.period else "no baseline"
 
 
@@ -194,17 +198,7 @@ def load_history(dataset: Dataset, meta: IndicatorMeta, area_code: str,
         points = _with_time(rows, notes_for)
     except PeriodError:
         points = _with_time(rows.iloc[0:0], notes_for)
-    notes: list[str] = []
-    if notes_for.comparable_from:
-        cut = date.fromisoformat(notes_for.comparable_from)
-        points = points[points["start"] >= cut].reset_index(drop=True)
-        notes.append(notes_for.break_note)
-    if notes_for.disrupted and points["disrupted"].any():
-        notes.append(notes_for.disrupted_note)
-    unvalued = False
-    if len(points):  # rows before the first value that carry none: the area did not exist yet
-        first = pd.Timestamp(points["start"].iloc[0])
-        unvalued = bool((rows["value"].isna() & (pd.to_datetime(rows["period_start"]) < first)).any())
+    points, notes = _comparable(points, notes_for)
     if points.empty:
         notes.append(meta.boundary_note or ("No history: this is a local metric with no published series."
                                             if meta.local else "No published values for this area."))
@@ -212,9 +206,29 @@ def load_history(dataset: Dataset, meta: IndicatorMeta, area_code: str,
         county = str(dataset.areas.at[source, "name"]) if dataset.has_area(source) else source
         notes.append(f"Published for counties only: these are {county}'s values.")
     gaps = missing_periods(points)
-    if gaps:
-        notes.append(_gap_note(gaps))
-    return History(meta, area_code, source, points, gaps, tuple(n for n in notes if n), unvalued, area_start, area_name)
+    notes.append(_gap_note(gaps))
+    return History(meta, area_code, source, points, gaps, tuple(n for n in notes if n), _unvalued_before(rows, points),
+                   area_start, area_name)
+
+
+def _comparable(points: pd.DataFrame, notes_for: SeriesNotes) -> tuple[pd.DataFrame, list[str]]:
+    """Drop points before a series break; note the break and any disrupted periods kept."""
+    notes: list[str] = []
+    if notes_for.comparable_from:
+        cut = date.fromisoformat(notes_for.comparable_from)
+        points = points[points["start"] >= cut].reset_index(drop=True)
+        notes.append(notes_for.break_note)
+    if notes_for.disrupted and points["disrupted"].any():
+        notes.append(notes_for.disrupted_note)
+    return points, notes
+
+
+def _unvalued_before(rows: pd.DataFrame, points: pd.DataFrame) -> bool:
+    """Rows before the first value that carry none: the source had no value for the area yet."""
+    if points.empty:
+        return False
+    first = pd.Timestamp(points["start"].iloc[0])
+    return bool((rows["value"].isna() & (pd.to_datetime(rows["period_start"]) < first)).any())
 
 
 def _pick(points: pd.DataFrame, i: int, chosen_by: str, note: str) -> Baseline:

@@ -26,6 +26,8 @@ GRID, ROUNDS = 33, 4  # 33 candidates a round, 4 rounds: a millionth of the sear
 
 @dataclass(frozen=True, slots=True)
 class Requirement:
+    """The answer to "what would it take": the value needed (or why there is none) in plain English."""
+
     indicator_id: str
     goal: str  # "turn Mission 5 green", "move up 10 places"
     status: str  # achievable / already met / not achievable / not applicable

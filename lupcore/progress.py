@@ -17,8 +17,9 @@ import pandas as pd
 
 from lupcore import stats, trends
 from lupcore.dataset import Dataset
-from lupcore.format import format_change, format_number
-from lupcore.history import Baseline, History, choose_baseline, load_history, national_code
+from lupcore.format import format_number
+from lupcore.gaps import GapChange, as_float, format_amount, gaps_since, se_of
+from lupcore.history import Baseline, History, choose_baseline, load_history
 from lupcore.model import IndicatorMeta, Mission, Rag
 from lupcore.periods import parse_period
 from lupcore.rag import RAG_BY_CODE
@@ -28,20 +29,11 @@ from lupcore.scorecard import Engine
 IMPROVING, WORSENING, NO_CLEAR = "improving", "worsening", "no clear change"
 
 
-@dataclass(frozen=True, slots=True)
-class GapChange:
-    """Gap to a benchmark, oriented so positive means behind (methods §5.4.1)."""
-
-    against: str  # "England value", "target (upper quartile)"
-    gap_baseline: float | None
-    gap_now: float | None
-    status: str  # closing, widening, no clear change, closed, ahead, fallen behind, unknown
-    closure: float | None  # share of the baseline gap closed, when behind at baseline
-    text: str
-
 
 @dataclass(frozen=True, slots=True)
 class MetricProgress:
+    """One metric since its baseline: change, direction, gaps, trend marker, RAG and red-red flag."""
+
     meta: IndicatorMeta
     area_code: str
     source_area: str
@@ -60,18 +52,10 @@ class MetricProgress:
     text: str
 
 
-def _num(x: object) -> float | None:
-    return None if x is None or pd.isna(x) else float(x)  # type: ignore[arg-type]
-
-
-def _se(lci: float | None, uci: float | None) -> float:
-    return float(stats.se_from_ci(lci, uci)) if lci is not None and uci is not None else math.nan
-
-
 def _judge(meta: IndicatorMeta, base: Baseline, last: pd.Series) -> tuple[str, str]:
     """Direction (with polarity) and how sure we are, for the change from ``base`` to ``last``."""
     x0, x1 = float(base.value), float(last["value"])  # type: ignore[arg-type]
-    se0, se1 = _se(base.lci95, base.uci95), _se(_num(last["lci95"]), _num(last["uci95"]))
+    se0, se1 = se_of(base.lci95, base.uci95), se_of(as_float(last["lci95"]), as_float(last["uci95"]))
     tested = not (math.isnan(se0) or math.isnan(se1))
     raw = float(stats.significant_change(x0, se0 if tested else 0.0, x1, se1 if tested else 0.0))
     if int(meta.polarity) == 0:
@@ -97,74 +81,12 @@ def _change_text(meta: IndicatorMeta, direction: str, change: float, since: str,
     if change == 0:
         return f"No change since {since}."
     word = "up" if change > 0 else "down"
-    amount = _amount(meta, change)
+    amount = format_amount(meta, change)
     head = direction[:1].upper() + direction[1:]
     if direction in ("increased", "decreased"):
         head = "Changed"
     return f"{head}: {word} {amount} since {since} ({qualifier})."
 
-
-def _amount(meta: IndicatorMeta, delta: float) -> str:
-    """Unsigned size of a change in the metric's unit; "less than 0.1 pp" rather than "0.0 pp"."""
-    text = format_change(abs(delta), meta).lstrip("+")
-    if abs(delta) > 0 and not any(ch in "123456789" for ch in text.split(" ")[0]):
-        smallest = format_change(10.0 ** -meta.decimals, meta).lstrip("+")
-        return f"less than {smallest}"
-    return text
-
-
-def gap_change(meta: IndicatorMeta, against: str, x0: float, x1: float, b0: float | None, b1: float | None,
-               se_change: float, since: str) -> GapChange:
-    """Classify a gap's movement; ``se_change`` is the SE of the area's change (NaN: no test)."""
-    if b0 is None or b1 is None:
-        return GapChange(against, None, None, "unknown", None, f"No {against} for both periods, so the gap cannot be followed.")
-    p = int(meta.polarity)
-    g0, g1 = p * (b0 - x0), p * (b1 - x1)
-    closure = (g0 - g1) / g0 if g0 > 0 else None
-    if g0 > 0 and g1 <= 0:
-        status = "closed"
-    elif g0 > 0:
-        moved = abs(g1 - g0) > stats.Z95 * se_change if se_change > 0 else g1 != g0
-        status = ("closing" if g1 < g0 else "widening") if moved else NO_CLEAR
-    else:
-        status = "ahead" if g1 <= 0 else "fallen behind"
-    now, was = _amount(meta, g1), _amount(meta, g0)
-    side_now, side_was = ("behind" if g1 > 0 else "ahead"), ("behind" if g0 > 0 else "ahead")
-    text = f"Against the {against}: {now} {side_now} (baseline {since}: {was} {side_was}); {status}."
-    return GapChange(against, g0, g1, status, closure, text)
-
-
-def _benchmark_at(dataset: Dataset, meta: IndicatorMeta, period: str) -> float | None:
-    rows = dataset.series(meta.id, national_code(meta))
-    hit = rows[rows["period"] == period]["value"]
-    return _num(hit.iloc[0]) if len(hit) else None
-
-
-_NATION_NAMES = {"E92000001": "England", "W92000004": "Wales", "S92000003": "Scotland", "N92000002": "Northern Ireland",
-                 "K04000001": "England and Wales", "K03000001": "Great Britain", "K02000001": "United Kingdom"}
-
-
-def _gaps(dataset: Dataset, engine: Engine, meta: IndicatorMeta, base: Baseline,
-          last: pd.Series) -> tuple[GapChange | None, GapChange | None]:
-    """Gap to the national value (at both periods) and to the engine's target (held at today's value)."""
-    x0, x1 = float(base.value), float(last["value"])  # type: ignore[arg-type]
-    se = math.hypot(_se(base.lci95, base.uci95), _se(_num(last["lci95"]), _num(last["uci95"])))
-    since = base.label
-    if int(meta.polarity) == 0:
-        return None, None  # context metrics carry no judgement, so no gap either
-    if meta.local:
-        national = None
-    else:
-        name = _NATION_NAMES.get(national_code(meta), "national")
-        national = gap_change(meta, f"{name} value", x0, x1, _benchmark_at(dataset, meta, str(base.period)),
-                              _benchmark_at(dataset, meta, str(last["period"])), se, since)
-    try:
-        j = engine.panel.column(meta.id)
-    except KeyError:
-        return national, None
-    target = _num(engine.benchmarks.target[j])
-    label = f"target ({engine.benchmarks.target_label[j].lower()})"
-    return national, gap_change(meta, label, x0, x1, target, target, se, since)
 
 
 def _status(engine: Engine, area_code: str, indicator_id: str) -> Rag:
@@ -217,7 +139,7 @@ def metric_progress(dataset: Dataset, engine: Engine, area_code: str, indicator_
         return _empty(history, base, rag, "one period only", text)
     direction, significance = _judge(meta, base, last)
     change = float(last["value"]) - float(base.value)  # type: ignore[arg-type]
-    national, target = _gaps(dataset, engine, meta, base, last)
+    national, target = gaps_since(dataset, engine, meta, base, last)
     trend = _trend(history)
     red_red = rag == Rag.RED and WORSENING in (direction, trend)
     notes = tuple(n for n in (base.note, *history.notes) if n)
@@ -252,12 +174,15 @@ class MissionProgress:
 
 @dataclass(frozen=True, slots=True)
 class AreaProgress:
+    """Every metric's progress for one area, each scored mission's summary, and the red-reds."""
+
     area_code: str
     metrics: tuple[MetricProgress, ...]
     missions: tuple[MissionProgress, ...]
     red_reds: tuple[str, ...]
 
     def metric(self, indicator_id: str) -> MetricProgress:
+        """The progress of one metric (``StopIteration`` if the area has no such metric)."""
         return next(m for m in self.metrics if m.meta.id == indicator_id)
 
 
@@ -298,6 +223,22 @@ def _mission_text(title: str, groups: dict[str, tuple[str, ...]], reds: tuple[st
     return text
 
 
+def _mission_progress(number: int, title: str, own: list[MetricProgress], scores: np.ndarray,
+                      compared: int) -> MissionProgress:
+    """One mission's metrics grouped by direction, with its score at baseline and now (``scores``)."""
+    def labelled(direction: str) -> tuple[str, ...]:
+        return tuple(m.meta.label for m in own if m.direction == direction)
+
+    improving, worsening, unclear = labelled(IMPROVING), labelled(WORSENING), labelled(NO_CLEAR)
+    quiet = tuple(m.meta.label for m in own if m.change is None)
+    reds = tuple(m.meta.label for m in own if m.red_red)
+    then, now = as_float(scores[0]), as_float(scores[1])
+    groups = {"improving": improving, "worsening": worsening, "with no clear change": unclear,
+              "without a change to measure": quiet}
+    text = _mission_text(title, groups, reds, then, now, compared)
+    return MissionProgress(number, title, improving, worsening, unclear, quiet, reds, then, now, compared, text)
+
+
 def area_progress(dataset: Dataset, engine: Engine, area_code: str, baselines: tuple[tuple[str, str], ...] = (),
                   extra: pd.DataFrame | None = None, missions: Mapping[int, Mission] | None = None) -> AreaProgress:
     """Progress of every metric the area has in ``engine``'s panel, and each scored mission's summary.
@@ -317,15 +258,7 @@ def area_progress(dataset: Dataset, engine: Engine, area_code: str, baselines: t
         own = [m for m in metrics if m.meta.mission == number and engine.scores.weights[panel.column(m.meta.id)] > 0]
         if not own:
             continue
-        groups = {label: tuple(m.meta.label for m in own if m.direction == key) for key, label in
-                  ((IMPROVING, "improving"), (WORSENING, "worsening"), (NO_CLEAR, "with no clear change"))}
-        quiet = tuple(m.meta.label for m in own if m.change is None)
-        reds = tuple(m.meta.label for m in own if m.red_red)
         title = names[number].title if number in names else f"Mission {number}"
-        then, now = _num(scores[0, number - 1]), _num(scores[1, number - 1])
-        text = _mission_text(title, {**groups, "without a change to measure": quiet}, reds, then, now,
-                             int(compared[number - 1]))
-        out.append(MissionProgress(number, title, *groups.values(), quiet, reds, then, now,
-                                   int(compared[number - 1]), text))
+        out.append(_mission_progress(number, title, own, scores[:, number - 1], int(compared[number - 1])))
     red_reds = tuple(m.meta.label for m in metrics if m.red_red)
     return AreaProgress(area_code, metrics, tuple(out), red_reds)

@@ -44,6 +44,8 @@ class TargetOutlook:
 
 @dataclass(frozen=True, slots=True)
 class FanPoint:
+    """One time on the fan chart: the trend point with its 80% and 95% prediction bands."""
+
     t: float
     point: float
     lo95: float
@@ -54,6 +56,8 @@ class FanPoint:
 
 @dataclass(frozen=True, slots=True)
 class Projection:
+    """A metric's trend projected to the horizon, or the reason there is none (``status``, ``reason``)."""
+
     meta: IndicatorMeta
     area_code: str
     status: str  # projected / not enough data / no history / beyond the fitted span
@@ -78,6 +82,7 @@ class Projection:
 
     @property
     def horizon_label(self) -> str:
+        """The horizon period as a reader knows it: 2029/30, 2030, 2028-2030."""
         return display_label(self.horizon_period) if self.horizon_period else ""
 
 
@@ -105,7 +110,8 @@ def _outlook(fit: trends.TrendFit, meta: IndicatorMeta, label: str, target: floa
     met = polarity * (x_now - target) >= 0
     pace = trends.pace_class(fit.slope, need.per_year_g, met)
     line = trends.predict(fit, np.array([t_now, t0]))
-    achieved = float((line.point[1] - line.point[0]) / (t0 - t_now)) if t0 > t_now else math.nan
+    ends = np.asarray(line.point, dtype=float)
+    achieved = float((ends[1] - ends[0]) / (t0 - t_now)) if t0 > t_now else math.nan
     flat = bool(trends.not_informative(pred.pi_low, pred.pi_high, target, math.nan if baseline is None else baseline))
     finer = replace(meta, decimals=min(meta.decimals + 1, 4))  # paces are small: one more decimal
     text = (f"{label}, {format_value(target, meta)}, by {horizon}: {trends.likelihood_label(p)} ({format_chance(p)}). "
@@ -131,8 +137,9 @@ def _fan(fit: trends.TrendFit, end: float) -> tuple[FanPoint, ...]:
     steps = max(2, int(math.ceil(end - fit.t_max)) + 1)
     t = np.linspace(fit.t_max, end, steps)
     p95, p80 = trends.predict(fit, t, 0.95), trends.predict(fit, t, 0.80)
-    return tuple(FanPoint(*map(float, row)) for row in zip(t, p95.point, p95.pi_low, p95.pi_high,
-                                                           p80.pi_low, p80.pi_high, strict=True))
+    columns = np.column_stack([t, *(np.asarray(a, dtype=float) for a in
+                                    (p95.point, p95.pi_low, p95.pi_high, p80.pi_low, p80.pi_high))])
+    return tuple(FanPoint(*map(float, row)) for row in columns)
 
 
 def _short(meta: IndicatorMeta, area_code: str, status: str, reason: str, history: History, relaxed: bool,

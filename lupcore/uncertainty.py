@@ -28,6 +28,8 @@ DEFAULT_SEED = 20220202  # the White Paper's publication date: fixed, so every r
 
 @dataclass(frozen=True, slots=True)
 class EnsembleConfig:
+    """How many runs, which seed and which sources of uncertainty (methods §3.8.2 defaults)."""
+
     runs: int = 1000
     seed: int = DEFAULT_SEED
     weight_noise: float = 0.25  # each mission weight × (1 + U(−w, w))
@@ -76,6 +78,7 @@ class RankInterval:
 
     @property
     def text(self) -> str:
+        """"87th (71st–102nd)"."""
         return format_rank_interval(self)
 
 
@@ -123,7 +126,7 @@ def prepare_inputs(engine: Engine, values: np.ndarray | None = None) -> Inputs:
     se = np.nan_to_num(np.asarray(stats.se_from_ci(panel.lci[:, cols], panel.uci[:, cols]), dtype=float))
     se = np.where(se > 0, se, 0.0)
     bounds = np.array([valid_range(panel.indicators[j], panel.reference[j]) for j in cols]).reshape(-1, 2)
-    return Inputs(cols, x, se, (se > 0).any(axis=0), bounds[:, 0], bounds[:, 1], engine.scores.weights[cols],
+    return Inputs(cols, x, se, np.asarray((se > 0).any(axis=0)), bounds[:, 0], bounds[:, 1], engine.scores.weights[cols],
                   _members(engine)[cols], panel.covers()[:, cols])
 
 

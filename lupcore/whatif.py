@@ -45,6 +45,8 @@ class Scenario:
 
 @dataclass(frozen=True, slots=True)
 class MetricChange:
+    """One changed metric: old and new value, RAG and score, and the change in people where it applies."""
+
     indicator_id: str
     label: str
     change: str  # as typed: "72.5", "+5%", "-2", "target"
@@ -60,6 +62,8 @@ class MetricChange:
 
 @dataclass(frozen=True, slots=True)
 class MissionStanding:
+    """A mission's score (0–100) and RAG for one side of a scenario."""
+
     mission: int
     score: float | None
     rag: Rag
@@ -78,11 +82,14 @@ class Standing:
     missions: tuple[MissionStanding, ...]
 
     def mission(self, number: int) -> MissionStanding | None:
+        """The standing of mission ``number`` (None when it does not apply to the area)."""
         return next((m for m in self.missions if m.mission == number), None)
 
 
 @dataclass(frozen=True, eq=False)
 class ScenarioResult:
+    """Before and after for one area under one scenario; ``values`` feeds the rank Monte Carlo."""
+
     scenario: Scenario
     area_code: str
     before: Standing
@@ -91,6 +98,11 @@ class ScenarioResult:
     notices: tuple[str, ...]
     values: np.ndarray = field(repr=False)  # the whole panel's values with this area's changes
     caveat: str = HELD_CONSTANT
+
+
+def scenarios_from_view(saved: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> tuple[Scenario, ...]:
+    """``ViewState.scenarios`` as ``Scenario`` objects, in order (names are kept as saved)."""
+    return tuple(Scenario(name, tuple(changes)) for name, changes in saved)
 
 
 _CHANGE = re.compile(rf"^(target|minimum|={_NUMBER}%?|\d+(?:\.\d+)?%?|{_NUMBER}%?)$")

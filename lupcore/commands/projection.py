@@ -8,6 +8,7 @@ needed against the pace achieved; or a plain reason why there is no projection.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from lupcore.cli import emit
 from lupcore.commands._common import number, resolve_or_report
@@ -17,6 +18,7 @@ from lupcore.projection import Projection, project_metric
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``projection`` subcommand."""
     parser = sub.add_parser("projection", help="one metric's trend projected to 2030, with its uncertainty")
     parser.add_argument("area", help="GSS code or exact name (case-insensitive), e.g. E08000030 or Walsall")
     parser.add_argument("indicator", help="metric id, e.g. ks2_expected")
@@ -32,7 +34,7 @@ def _pair(pair: tuple[float, float] | None) -> list[float | None] | None:
     return None if pair is None else [number(pair[0]), number(pair[1])]
 
 
-def payload(dataset: Dataset, p: Projection) -> dict:
+def payload(dataset: Dataset, p: Projection) -> dict[str, Any]:
     """The projection as JSON-safe data (NaN as null)."""
     return {
         "area": {"code": p.area_code, "name": str(dataset.areas.at[p.area_code, "name"])},

@@ -8,6 +8,7 @@ ranks and mission scores before and after, and each changed metric; other areas 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from lupcore.cli import emit
 from lupcore.commands._common import number, resolve_or_report
@@ -19,6 +20,7 @@ from lupcore.whatif import Scenario, ScenarioError, ScenarioResult, Standing, ap
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``whatif`` subcommand."""
     parser = sub.add_parser("whatif", help="change metrics for one area and see its scores and rank move")
     parser.add_argument("area", help="GSS code or exact name (case-insensitive), e.g. E08000030 or Walsall")
     parser.add_argument("--set", dest="changes", action="append", default=[], metavar="ID=CHANGE",
@@ -31,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _scenario(dataset: Dataset, args: argparse.Namespace, saved: tuple) -> Scenario:
+def _scenario(dataset: Dataset, args: argparse.Namespace, saved: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> Scenario:
     """From ``--set`` (validated), else the named (or first) scenario of the session."""
     changes = []
     for item in args.changes:
@@ -49,7 +51,7 @@ def _scenario(dataset: Dataset, args: argparse.Namespace, saved: tuple) -> Scena
     return Scenario(named[0][0], tuple(named[0][1]))
 
 
-def _standing(result: Standing, missions: dict[int, str], interval: str | None) -> dict:
+def _standing(result: Standing, missions: dict[int, str], interval: str | None) -> dict[str, Any]:
     overall = {"score": number(result.overall), "rag": result.overall_rag.value, "rank": result.rank,
                "of": result.rank_of, "peer_rank": result.peer_rank, "peer_of": result.peer_of}
     if interval is not None:
@@ -60,7 +62,7 @@ def _standing(result: Standing, missions: dict[int, str], interval: str | None) 
 
 
 def _payload(dataset: Dataset, result: ScenarioResult, intervals: tuple[str, str] | None,
-             notices: tuple[str, ...]) -> dict:
+             notices: tuple[str, ...]) -> dict[str, Any]:
     names = {n: m.short_name for n, m in dataset.missions.items()}
     return {
         "area": {"code": result.area_code, "name": str(dataset.areas.at[result.area_code, "name"])},
@@ -81,10 +83,10 @@ def _score(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}"
 
 
-def _text(payload: dict) -> str:
+def _text(payload: dict[str, Any]) -> str:
     b, a = payload["before"]["overall"], payload["after"]["overall"]
 
-    def rank(o: dict) -> str:
+    def rank(o: dict[str, Any]) -> str:
         return f"{ordinal(o['rank'])} of {o['of']}" if o["rank"] else "not ranked"
 
     lines = [f"{payload['area']['name']} ({payload['area']['code']}): {payload['scenario']}. {payload['caveat']}"]
