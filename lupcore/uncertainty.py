@@ -60,6 +60,7 @@ class Inputs:
     weights: np.ndarray  # (k,)
     member: np.ndarray  # (k, 12)
     applicable: np.ndarray  # (areas, k)
+    shared: tuple[tuple[int, np.ndarray, np.ndarray], ...] = ()  # (noisy column, rows, rows whose draw they reuse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +127,25 @@ def prepare_inputs(engine: Engine, values: np.ndarray | None = None) -> Inputs:
     se = np.nan_to_num(np.asarray(stats.se_from_ci(panel.lci[:, cols], panel.uci[:, cols]), dtype=float))
     se = np.where(se > 0, se, 0.0)
     bounds = np.array([valid_range(panel.indicators[j], panel.reference[j]) for j in cols]).reshape(-1, 2)
-    return Inputs(cols, x, se, np.asarray((se > 0).any(axis=0)), bounds[:, 0], bounds[:, 1], engine.scores.weights[cols],
-                  _members(engine)[cols], panel.covers()[:, cols])
+    noisy = np.asarray((se > 0).any(axis=0))
+    return Inputs(cols, x, se, noisy, bounds[:, 0], bounds[:, 1], engine.scores.weights[cols],
+                  _members(engine)[cols], panel.covers()[:, cols], _shared_draws(engine, cols[noisy]))
+
+
+def _shared_draws(engine: Engine, columns: np.ndarray) -> tuple[tuple[int, np.ndarray, np.ndarray], ...]:
+    """Districts showing their county's estimate share one draw: it is one estimate, not several.
+
+    Districts of one county carry the identical value and CI, which identifies the county.
+    """
+    panel, out = engine.panel, []
+    for k, j in enumerate(columns):
+        rows = np.flatnonzero(panel.from_upper_tier[:, j] & ~np.isnan(panel.values[:, j]))
+        if not len(rows):
+            continue
+        keys = np.column_stack([panel.values[rows, j], panel.lci[rows, j], panel.uci[rows, j]])
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        out.append((k, rows, rows[first[inverse.ravel()]]))
+    return tuple(out)
 
 
 def perturb(inputs: Inputs, rng: np.random.Generator, count: int) -> np.ndarray:
@@ -135,10 +153,12 @@ def perturb(inputs: Inputs, rng: np.random.Generator, count: int) -> np.ndarray:
 
     Normals are single precision (ample for noise, and three times faster) and drawn in C order,
     so drawing runs one at a time or in chunks consumes the stream identically. Cells without a
-    CI have SE 0 and keep their published value.
+    CI have SE 0 and keep their published value; districts showing a county's value move with it.
     """
     noisy = np.flatnonzero(inputs.noisy)
     z = rng.standard_normal((count, inputs.values.shape[0], len(noisy)), dtype=np.float32)
+    for k, rows, source in inputs.shared:
+        z[:, rows, k] = z[:, source, k]
     x = np.multiply(z, inputs.se[:, noisy], dtype=np.float64)
     x += inputs.values[:, noisy]
     np.maximum(x, inputs.low[noisy], out=x)

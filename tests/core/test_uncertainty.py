@@ -136,3 +136,15 @@ def test_unranked_areas_have_no_interval() -> None:
     intervals = rank_intervals(engine, EnsembleConfig(runs=30))
     assert intervals["W06000001"].nominal is None and intervals["W06000001"].text == "not ranked"
     assert intervals["E06000003"].nominal is not None
+
+
+def test_districts_showing_one_county_value_share_its_draw() -> None:
+    values = np.array([[62.0], [62.0], [62.0], [58.0], [58.0]])
+    meta = replace(examples.INDICATORS[1], nations=(), value_type="years")
+    panel = examples.make_panel(values, [meta], lci=values - 3, uci=values + 3)
+    from_county = np.array([[True], [True], [False], [True], [True]])
+    from_county.setflags(write=False)
+    inputs = prepare_inputs(build_engine(replace(panel, from_upper_tier=from_county), Settings()))
+    x = perturb(inputs, np.random.default_rng(3), 50)[..., 0]
+    assert np.array_equal(x[:, 0], x[:, 1]) and np.array_equal(x[:, 3], x[:, 4])  # one county, one draw
+    assert not np.array_equal(x[:, 0], x[:, 2]) and not np.array_equal(x[:, 0], x[:, 3])
