@@ -16,11 +16,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from lupcore import stats
+from lupcore.changes import valid_range
 from lupcore.format import ordinal
 from lupcore.scorecard import Engine
 from lupcore.scoring import Normaliser, fit_normaliser, mission_weights, score_panel
 from lupcore.settings import AVAILABILITY_THRESHOLD
-from lupcore.whatif import valid_range
 
 METHODS: tuple[str, ...] = ("minmax", "zscore", "percentile")
 DEFAULT_SEED = 20220202  # the White Paper's publication date: fixed, so every reload gives the same intervals

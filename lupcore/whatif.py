@@ -8,31 +8,20 @@ scores; ranks are then re-counted among all comparable areas and among the peers
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from lupcore.dataset import Dataset
-from lupcore.format import format_change, format_people, format_value, ordinal
-from lupcore.model import IndicatorMeta, Rag
+from lupcore.changes import ScenarioError, new_value, people_text, valid_range
+from lupcore.format import format_change, format_value, ordinal
+from lupcore.model import Rag
 from lupcore.rag import RAG_BY_CODE, classify, classify_scores
 from lupcore.rescore import peer_rank, rank_with, score_rows
 from lupcore.scorecard import Engine
 from lupcore.scoring import Scores
 
 HELD_CONSTANT = "Other areas held constant."
-_NUMBER = r"[+-]?\d+(?:\.\d+)?"
-PEOPLE_BASES: dict[str, tuple[str, str]] = {  # base → (age-share indicator or "", how to name the people)
-    "pop_16_64": ("pct_age_16_64", "residents aged 16 to 64"),
-    "pop_0_15": ("pct_age_0_15", "children aged 0 to 15"),
-    "pop_all": ("", "residents"),
-}
-
-
-class ScenarioError(ValueError):
-    """A change that cannot be applied; the message is one plain-English sentence."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +85,7 @@ class ScenarioResult:
     after: Standing
     metrics: tuple[MetricChange, ...]
     notices: tuple[str, ...]
+    rags: tuple[tuple[str, Rag, Rag], ...]  # every metric that applies to the area: (id, today, scenario)
     values: np.ndarray = field(repr=False)  # the whole panel's values with this area's changes
     caveat: str = HELD_CONSTANT
 
@@ -104,74 +94,6 @@ def scenarios_from_view(saved: Sequence[tuple[str, Sequence[tuple[str, str]]]]) 
     """``ViewState.scenarios`` as ``Scenario`` objects, in order (names are kept as saved)."""
     return tuple(Scenario(name, tuple(changes)) for name, changes in saved)
 
-
-_CHANGE = re.compile(rf"^(target|minimum|={_NUMBER}%?|\d+(?:\.\d+)?%?|{_NUMBER}%?)$")
-
-
-def check_change(change: str) -> str:
-    """The change in canonical form ("−2" → "-2"); raises ``ScenarioError`` if it is not a change at all."""
-    text = change.strip().replace("−", "-").replace(" ", "")
-    if not _CHANGE.match(text):
-        raise ScenarioError(f"“{change}” is not a change: use 72.5, +5%, -3%, +2, -2, target or minimum.")
-    return text
-
-
-def new_value(change: str, current: float, minimum: float, target: float) -> float:
-    """The value a change asks for (before clipping): "72.5" or "=72.5" sets, "+5%" scales, "+2" adds.
-
-    "target" and "minimum" take the engine's benchmarks. Signs are raw (``-3%`` lowers the value),
-    so improving a lower-is-better metric is a minus. Relative changes use ``x + p·|x|/100``.
-    """
-    text = check_change(change)
-    if text in ("target", "minimum"):
-        value = target if text == "target" else minimum
-        if math.isnan(value):
-            raise ScenarioError(f"There is no {text} for this metric, so it cannot be used.")
-        return value
-    if re.fullmatch(f"={_NUMBER}%?", text) or re.fullmatch(r"\d+(?:\.\d+)?%?", text):
-        return float(text.lstrip("=").rstrip("%"))
-    relative = re.fullmatch(f"({_NUMBER})%", text)
-    units = re.fullmatch(_NUMBER, text)
-    if (relative or units) and math.isnan(current):
-        raise ScenarioError("There is no current value to change, so give a new value instead.")
-    if relative:
-        return current + float(relative[1]) * abs(current) / 100.0
-    if units:
-        return current + float(text)
-    raise ScenarioError(f"“{change}” is not a change: use 72.5, +5%, -3%, +2, -2, target or minimum.")
-
-
-def valid_range(meta: IndicatorMeta, reference: np.ndarray) -> tuple[float, float]:
-    """0–100 for percentages; no negatives where the published values have none; else open."""
-    if meta.is_percentage:
-        return 0.0, 100.0
-    low = 0.0 if len(reference) and float(np.min(reference)) >= 0 else -math.inf
-    return low, math.inf
-
-
-def people_bases(dataset: Dataset, area_code: str) -> dict[str, float]:
-    """Head counts behind ``IndicatorMeta.people_base``, from the latest population and age shares."""
-    latest = dataset.latest_for(area_code).set_index("indicator_id")["value"]
-    if "population" not in latest.index or math.isnan(float(latest["population"])):
-        return {}
-    population = float(latest["population"])
-    out = {}
-    for base, (share, _) in PEOPLE_BASES.items():
-        if not share:
-            out[base] = population
-        elif share in latest.index and not math.isnan(float(latest[share])):
-            out[base] = population * float(latest[share]) / 100.0
-    return out
-
-
-def people_text(meta: IndicatorMeta, delta: float, bases: Mapping[str, float]) -> tuple[float | None, str]:
-    """A change in percentage points as people: "about 1,240 more residents aged 16 to 64"."""
-    if not meta.is_percentage or meta.people_base not in PEOPLE_BASES or meta.people_base not in bases:
-        return None, ""
-    people = delta / 100.0 * bases[meta.people_base]
-    noun = PEOPLE_BASES[meta.people_base][1]
-    count = format_people(abs(people)).rsplit(" ", 1)[0]  # "1,240 residents" → "1,240": same rounding everywhere
-    return people, f"about {count} {'more' if people >= 0 else 'fewer'} {noun}"
 
 
 def _num(x: float) -> float | None:
@@ -237,6 +159,8 @@ def apply_scenario(engine: Engine, area_code: str, scenario: Scenario, peer_code
         Ranks are also counted among these areas (those in the panel with an overall score).
     bases : mapping, optional
         :func:`people_bases` of the area, to express percentage changes in people.
+
+    Raises ``KeyError`` when the area is not in the engine's panel.
     """
     panel, row = engine.panel, engine.panel.position(area_code)
     x, lo, hi, changed, notices = _apply(engine, row, scenario.changes)
@@ -247,11 +171,15 @@ def apply_scenario(engine: Engine, area_code: str, scenario: Scenario, peer_code
     typed = {iid: ", ".join(c for i, c in scenario.changes if i == iid) for iid, _ in scenario.changes}
     metrics = tuple(_metric_change(engine, row, j, x[j], typed[panel.ids[j]],
                                    RAG_BY_CODE[int(rag_after[0, j])], after_scores, bases or {}) for j in changed)
+    cover = panel.covers()[row]
+    rags = tuple((panel.ids[j], RAG_BY_CODE[int(engine.rag[row, j])],
+                  RAG_BY_CODE[int(rag_after[0, j] if j in changed else engine.rag[row, j])])
+                 for j in range(len(panel.ids)) if cover[j])
     values = panel.values.copy()
     values[row] = x
     values.setflags(write=False)
     return ScenarioResult(scenario, area_code, standing(engine, row, engine.scores, row, peer_codes),
-                          standing(engine, row, after_scores, 0, peer_codes), metrics, tuple(notices), values)
+                          standing(engine, row, after_scores, 0, peer_codes), metrics, tuple(notices), rags, values)
 
 
 def _metric_change(engine: Engine, row: int, j: int, value: float, change: str, rag: Rag, after: Scores,

@@ -15,21 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lupcore import examples
+from lupcore.changes import ScenarioError, new_value, people_text
 from lupcore.improvement import required_for_green, required_for_rank
 from lupcore.model import Polarity, Rag
 from lupcore.rag import GREEN
 from lupcore.scorecard import Engine, build_engine
 from lupcore.scoring import score_panel
 from lupcore.settings import AGGREGATIONS, NORMALISATIONS, Settings
-from lupcore.whatif import (
-    HELD_CONSTANT,
-    Scenario,
-    ScenarioError,
-    apply_scenario,
-    compare_scenarios,
-    new_value,
-    people_text,
-)
+from lupcore.whatif import HELD_CONSTANT, Scenario, apply_scenario, compare_scenarios
 
 ASHBY, BRINDLE, CARLOW, DUNMORE = "E06000001", "E06000002", "E06000003", "E06000004"
 
@@ -78,6 +71,9 @@ def test_before_after_and_the_caveat(engine: Engine) -> None:
     assert result.after.mission(5).rag == Rag.GREEN
     assert result.after.overall == pytest.approx((0 + 100 / 3 + 75) / 3)
     assert result.before.rank == result.after.rank == 5
+    assert dict((i, (a, b)) for i, a, b in result.rags) == {
+        "pay": (Rag.RED, Rag.RED), "employment": (Rag.RED, Rag.RED), "travel_time": (Rag.RED, Rag.RED),
+        "ks2": (Rag.RED, Rag.GREEN)}
     assert result.after.rank_of == 5  # England's five areas; Penrhos is ranked in Wales
 
 
