@@ -15,6 +15,8 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
+from pptx.table import _Cell
+from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
 
 from lupcore.charts import (
@@ -49,7 +51,7 @@ def _rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
 
 
-def _text(frame: object, lines: Sequence[str], size: int, bold_first: bool = False, colour: RGBColor = DARK) -> None:
+def _text(frame: TextFrame, lines: Sequence[str], size: int, bold_first: bool = False, colour: RGBColor = DARK) -> None:
     """Fill a text frame with one paragraph per line (wrapping on)."""
     frame.word_wrap = True
     for i, line in enumerate(lines):
@@ -82,7 +84,7 @@ def _slide(deck: Deck, bundle: ReportBundle, title: str, notes: str = "") -> Sli
     return slide
 
 
-def _fill_cell(cell: object, text: str, size: int, header: bool) -> None:
+def _fill_cell(cell: _Cell, text: str, size: int, header: bool) -> None:
     cell.text = text
     cell.margin_left = cell.margin_right = Inches(0.05)
     cell.margin_top = cell.margin_bottom = Inches(0.02)
@@ -125,12 +127,18 @@ def _chunks(frame: pd.DataFrame, size: int) -> list[pd.DataFrame]:
 
 
 def _title_slide(deck: Deck, bundle: ReportBundle) -> None:
-    slide = deck.slides.add_slide(deck.slide_layouts[6])
-    about = dict(about_rows(bundle))
-    _box(slide, MARGIN, Inches(0.8), WIDTH - 2 * MARGIN, Inches(1.4), [bundle.area_name, "Levelling Up summary"],
-         size=40, bold_first=True)
-    _box(slide, MARGIN, Inches(2.4), WIDTH - 2 * MARGIN, Inches(0.5), [about["Area"]], size=16, colour=GREY)
-    _box(slide, MARGIN, Inches(3.2), WIDTH - 2 * MARGIN, Inches(2.2),
+    """The 'Title Slide' layout (a real title for the outline), its placeholders moved to fit 16:9."""
+    slide = deck.slides.add_slide(deck.slide_layouts[0])
+    title, subtitle = slide.placeholders[0], slide.placeholders[1]
+    for shape, top, height in ((title, Inches(0.7), Inches(1.0)), (subtitle, Inches(1.7), Inches(0.9))):
+        shape.left, shape.top, shape.width, shape.height = MARGIN, top, WIDTH - 2 * MARGIN, height
+    title.text, subtitle.text = bundle.area_name, f"Levelling Up summary · {dict(about_rows(bundle))['Area']}"
+    for shape, size in ((title, 40), (subtitle, 18)):
+        para = shape.text_frame.paragraphs[0]
+        para.alignment = PP_ALIGN.LEFT
+        para.runs[0].font.size, para.runs[0].font.color.rgb = Pt(size), DARK if size == 40 else GREY
+        para.runs[0].font.bold = size == 40
+    _box(slide, MARGIN, Inches(3.0), WIDTH - 2 * MARGIN, Inches(2.4),
          [f"Levelling Up score: {bundle.overall_text}", f"Rank: {bundle.card.rank_text}", bundle.summary.headline],
          size=20, bold_first=True)
     _box(slide, MARGIN, Inches(6.1), WIDTH - 2 * MARGIN, Inches(1.0),
@@ -138,7 +146,10 @@ def _title_slide(deck: Deck, bundle: ReportBundle) -> None:
 
 
 def _missions_slides(deck: Deck, bundle: ReportBundle, tables: dict[str, pd.DataFrame]) -> None:
-    slide = _slide(deck, bundle, "Missions: red, amber, green", notes=MISSION_RAG_RULE)
+    gaps = [f"{m}: {g}" for m, g in zip(tables["Missions"]["Mission"], tables["Missions"]["Gaps in local measures"],
+                                        strict=True) if g]
+    notes = MISSION_RAG_RULE + ("\n\nGaps in local measures:\n" + "\n".join(gaps) if gaps else "")
+    slide = _slide(deck, bundle, "Missions: red, amber, green", notes=notes)
     _table(slide, display_table(tables["Missions"], MISSIONS_DISPLAY), (4.2, 1.8, 1.2, 1.5, 1.5, 2.1), size=13)
     frame = missions_frame(bundle.card)
     if frame["score"].notna().any():  # no scored mission: nothing honest to draw

@@ -1,8 +1,12 @@
 """The Excel workbook: an About sheet, then one sheet per table of ``bundle_tables``.
 
 Numbers are typed number cells with the same decimals and unit the screen shows (a number
-format, so the full value is still there to calculate with); text is neutralised against
-formula injection; RAG cells carry the colour and the symbol and word.
+format, so the full value is still there to calculate with). Every text cell is a typed string
+cell, and text that ``neutralise_cell`` flags as a would-be formula (``= + - @``, tab, CR) also
+carries Excel's own "quote prefix", the invisible form of the leading apostrophe: it stays text
+even when edited, and reads "+2.9 pp" rather than "'+2.9 pp" (streamlit-notes §9.4 allows typed
+cells for XLSX; the CSV, which has no types, gets the visible apostrophe). RAG cells carry the
+colour and the symbol and word.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import io
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lupcore.charts import RAG_STYLE, rag_from_text
 from lupcore.model import IndicatorMeta
 from lupcore.report import NO_DATA, ReportBundle, about_rows, bundle_tables, is_number
-from lupcore.sanitise import neutralise_cell, neutralise_frame
+from lupcore.sanitise import neutralise_cell
 
 SHEET_ORDER = ("Summary", "Missions", "Scorecard", "Peers", "Peer comparison", "Progress", "Scenarios", "Sources",
                "Settings")
@@ -54,13 +59,24 @@ def _cell_value(value: object) -> object:
     return value if isinstance(value, str) else str(value)
 
 
+def put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Write one cell: numbers as numbers, text always as a string cell, never as a formula."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = _cell_value(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # openpyxl would otherwise store "=…" text as a formula
+        if neutralise_cell(cell.value) != cell.value:
+            cell.quotePrefix = True
+    return cell
+
+
 def _column_format(name: str) -> str | None:
     if name.startswith("Score"):
         return SCORE_FORMAT
     return WEIGHT_FORMAT if name in ("Weight", "Distance") else None
 
 
-def _style_rag(cell: object, value: object) -> None:
+def _style_rag(cell: Cell, value: object) -> None:
     rag = rag_from_text(value) if isinstance(value, str) else None
     if rag is not None:
         style = RAG_STYLE[rag]
@@ -72,7 +88,7 @@ def _write_rows(ws: Worksheet, frame: pd.DataFrame, metas: dict[str, IndicatorMe
     ids = frame["Indicator id"].tolist() if "Indicator id" in frame.columns else [None] * len(frame)
     for r, (iid, row) in enumerate(zip(ids, frame.itertuples(index=False), strict=True), start=2):
         for c, (name, value) in enumerate(zip(frame.columns, row, strict=True), start=1):
-            cell = ws.cell(row=r, column=c, value=_cell_value(value))
+            cell = put(ws, r, c, value)
             if is_number(value):
                 meta = metas.get(str(iid)) if name in METRIC_NUMBER_COLUMNS else None
                 fmt = number_format(meta) if meta is not None else _column_format(str(name))
@@ -104,21 +120,20 @@ def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame, metas: dict[str, 
     ws = wb.create_sheet(name)
     if frame.empty:
         frame = pd.DataFrame({"Note": [EMPTY_NOTE.get(name, "Nothing to show.")]})
-    safe = neutralise_frame(frame)
-    ws.append([str(c) for c in safe.columns])
-    _write_rows(ws, safe, metas)
-    _finish(ws, safe, "C2" if name in ("Scorecard", "Sources") else "B2" if len(safe.columns) > 2 else "A2")
+    for c, column in enumerate(frame.columns, start=1):
+        put(ws, 1, c, str(column))
+    _write_rows(ws, frame, metas)
+    _finish(ws, frame, "C2" if name in ("Scorecard", "Sources") else "B2" if len(frame.columns) > 2 else "A2")
 
 
 def _write_about(wb: Workbook, bundle: ReportBundle) -> None:
     ws = wb.active
     ws.title = "About"
-    ws.append(["Field", "Value"])
-    for field, text in about_rows(bundle):
-        ws.append([field, neutralise_cell(text)])
-    ws.append(["Sheets", ", ".join(SHEET_ORDER)])
-    for note in bundle.notes:
-        ws.append(["Note", neutralise_cell(note)])
+    rows = [("Field", "Value"), *about_rows(bundle), ("Sheets", ", ".join(SHEET_ORDER))]
+    rows += [("Note", note) for note in bundle.notes]
+    for r, (field, text) in enumerate(rows, start=1):
+        put(ws, r, 1, field)
+        put(ws, r, 2, text)
     ws.column_dimensions["A"].width = 42
     ws.column_dimensions["B"].width = 110
     for row in ws.iter_rows(min_row=2):

@@ -116,24 +116,11 @@ def build_bundle(dataset: Dataset, engine: Engine, area_code: str, view_state: V
                  now: datetime | None = None) -> ReportBundle:
     """Assemble the bundle for ``area_code`` (which must be in ``engine.panel``).
 
-    Parameters
-    ----------
-    dataset, engine
-        The loaded data and the engine the pages score with (its settings are the view's).
-    view_state
-        The shareable state; its baseline and scenario definitions are used when the pages'
-        ``progress`` / ``scenarios`` frames are not passed.
-    peers
-        The peer group shown, or None (no peer section).
-    progress, scenarios
-        Frames as the Progress and What-if pages render them; text cells are exported as is,
-        numbers are shown to one decimal place in PDF and slides.
-    card, peer_table
-        The page's own ``Scorecard`` and per-metric peer frame, to reuse rather than rebuild.
-    notes
-        Plain-English notices to print with the method (e.g. why there is no peer group).
-    now
-        The generation time (UTC); defaults to the current time.
+    ``view_state`` is the shareable state (its baseline and scenario definitions stand in when the
+    pages' ``progress`` / ``scenarios`` frames are not passed; text cells of those frames are
+    exported as is, numbers shown to one decimal place in print). ``peers`` is the group shown
+    (None: no peer section); ``card`` and ``peer_table`` let a page reuse what it already built;
+    ``notes`` are plain-English notices printed with the method; ``now`` defaults to the UTC time.
     """
     card = card or build_scorecard(dataset, engine, area_code, dict(dataset.missions))
     scored = [m.meta.id for m in card.metrics if m.meta.scorable]

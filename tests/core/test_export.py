@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -113,15 +114,17 @@ def test_pdf_glyphs_are_all_in_the_font(pdf_text: tuple[int, str]) -> None:
     assert "✔ Green" in pdf_text[1] and "✖ Red" in pdf_text[1]
 
 
-def test_pdf_without_dejavu_falls_back_to_words(bundle: ReportBundle, monkeypatch: pytest.MonkeyPatch,
+def test_pdf_without_dejavu_falls_back_to_words(crafted: ReportBundle, monkeypatch: pytest.MonkeyPatch,
                                                 tmp_path: Path) -> None:
+    """No font file: Helvetica, symbols dropped, words kept; user text is printed, never read as markup."""
     monkeypatch.setattr(export_pdf, "FONT_DIR", tmp_path)  # an empty folder: no font files
-    reader = PdfReader(io.BytesIO(export_pdf.export_pdf(bundle)))
+    reader = PdfReader(io.BytesIO(export_pdf.export_pdf(crafted)))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert 2 <= len(reader.pages) <= 4
     assert not set(text) & {"✔", "◆", "✖", "▲", "▼", "−"}
     assert "Red" in text and "Not rated" in text
     assert all(ord(ch) < 256 or ch in "–—‘’“”•…€" for ch in text)  # WinAnsi only
+    assert "<b>Bold</b> & <i>co</i>" in _flat(text)
 
 
 def test_pdf_long_optional_tables_still_fit(bundle: ReportBundle) -> None:
@@ -136,12 +139,6 @@ def test_pdf_long_optional_tables_still_fit(bundle: ReportBundle) -> None:
     assert 2 <= len(reader.pages) <= 4
     assert "Progress since the baseline" in text and "What-if scenarios" in text
     assert "more rows in the Excel export" in text
-
-
-def test_pdf_user_text_is_not_markup(crafted: ReportBundle) -> None:
-    reader = PdfReader(io.BytesIO(export_pdf.export_pdf(crafted)))
-    text = _flat("\n".join(page.extract_text() for page in reader.pages))
-    assert "<b>Bold</b> & <i>co</i>" in text
 
 
 # ----- PowerPoint --------------------------------------------------------------------------------
@@ -173,6 +170,7 @@ def test_pptx_is_16_9_with_a_slide_per_section(deck: Presentation) -> None:
 
 def test_pptx_title_slide_headline(bundle: ReportBundle, deck: Presentation) -> None:
     text = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
+    assert deck.slides[0].shapes.title.text == "Walsall"
     assert "Walsall" in text and bundle.card.rank_text in text and bundle.overall_text in text
 
 
@@ -267,13 +265,22 @@ def test_xlsx_about_sheet_and_empty_sections(workbook: openpyxl.Workbook) -> Non
 
 
 def test_xlsx_neutralises_formula_text(crafted: ReportBundle) -> None:
-    wb = openpyxl.load_workbook(io.BytesIO(export_xlsx(crafted)))
-    cells = [c for row in wb["Scorecard"].iter_rows() for c in row if isinstance(c.value, str)]
-    assert not [c.coordinate for c in cells if c.data_type == "f"]
-    labels = [r["Metric"] for r in _records(wb["Scorecard"])]
+    """Would-be formulas are typed text with Excel's quote prefix: never stored or run as a formula."""
+    data = export_xlsx(crafted)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert not any("<f>" in xml or "<f " in xml for xml in sheets)
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Scorecard"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     for evil in EVIL:
-        assert "'" + evil in labels
-        assert evil not in labels
+        assert cells[evil].data_type == "s" and cells[evil].quotePrefix
+    assert not cells["Claimant count"].quotePrefix  # ordinary text is left alone
+
+
+def test_xlsx_own_signed_text_reads_cleanly(bundle: ReportBundle) -> None:
+    progress = pd.DataFrame({"Metric": ["Employment rate"], "Change (as shown)": ["+2.9 pp"]})
+    ws = openpyxl.load_workbook(io.BytesIO(export_xlsx(replace(bundle, progress=progress))))["Progress"]
+    assert ws["B2"].value == "+2.9 pp" and ws["B2"].quotePrefix and ws["B2"].data_type == "s"
 
 
 # ----- CSV ---------------------------------------------------------------------------------------
