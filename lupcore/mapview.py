@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupcore import choropleth
+from lupcore.charts import rag_text
 from lupcore.format import format_number, format_value
 from lupcore.model import Rag
 from lupcore.periods import display_label
@@ -20,7 +21,7 @@ from lupcore.scorecard import Engine
 RAG_COLOURS: dict[Rag, choropleth.RGBA] = {
     Rag.GREEN: (0, 158, 115, 235), Rag.AMBER: (230, 159, 0, 235), Rag.RED: (213, 94, 0, 235), Rag.GREY: choropleth.NO_DATA,
 }
-RAG_WORDS = {Rag.GREEN: "✔ Green", Rag.AMBER: "◆ Amber", Rag.RED: "✖ Red", Rag.GREY: "– Not rated"}
+RAG_WORDS = {rag: rag_text(rag) for rag in Rag}
 LAYER_KINDS = {
     "overall": "Overall Levelling Up score",
     "mission_score": "A mission's score",

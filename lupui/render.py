@@ -6,31 +6,12 @@ Okabe–Ito colour-blind-safe palette.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import streamlit as st
 
+from lupcore.charts import RAG_STYLE, rag_text
 from lupcore.model import Rag
 from lupcore.periods import display_label
-
-
-@dataclass(frozen=True, slots=True)
-class RagStyle:
-    word: str
-    meaning: str
-    symbol: str
-    colour: str
-    text_colour: str
-
-
-RAG_STYLE: dict[Rag, RagStyle] = {
-    Rag.GREEN: RagStyle("Green", "at or better than target", "✔", "#009E73", "#ffffff"),
-    Rag.AMBER: RagStyle("Amber", "between minimum and target", "◆", "#E69F00", "#000000"),
-    Rag.RED: RagStyle("Red", "below minimum", "✖", "#D55E00", "#ffffff"),
-    Rag.GREY: RagStyle("Not rated", "no value or no judgement", "–", "#BBBBBB", "#000000"),
-}
-
 
 RAG_EMOJI = {Rag.GREEN: "🟢", Rag.AMBER: "🟠", Rag.RED: "🔴", Rag.GREY: "⚪"}
 
@@ -38,12 +19,6 @@ RAG_EMOJI = {Rag.GREEN: "🟢", Rag.AMBER: "🟠", Rag.RED: "🔴", Rag.GREY: "�
 def rag_cell(rag: Rag) -> str:
     """'🔴 ✖ Red' for large tables, where per-cell styling would cost more than the table itself."""
     return f"{RAG_EMOJI[rag]} {rag_text(rag)}"
-
-
-def rag_text(rag: Rag) -> str:
-    """'✔ Green' – the symbol and word used in tables and exports."""
-    style = RAG_STYLE[rag]
-    return f"{style.symbol} {style.word}"
 
 
 def rag_badge_html(rag: Rag, extra: str = "") -> str:
