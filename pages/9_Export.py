@@ -6,8 +6,9 @@ import streamlit as st
 
 from lupcore.export import MEDIA_TYPES, export
 from lupcore.report import build_bundle
-from lupcore.session import SessionFileError, from_session_file, to_session_file
-from lupcore.uploads import local_metric_from_dict, local_metric_to_dict
+from lupcore.restore import restore_session
+from lupcore.session import Decoded, SessionFileError, to_session_file
+from lupcore.uploads import local_metric_to_dict
 from lupui import state
 from lupui.frame import frame
 from lupui.scoring import current
@@ -59,28 +60,14 @@ st.download_button("Save the session", to_session_file(view, [local_metric_to_di
                    icon=":material/save:", key="w_save_session", on_click="ignore")
 restore = st.file_uploader("Load a session file", type=["json"], key=f"w_session_{ss.get('lupe_session_round', 0)}")
 if restore is not None:
-    known = {r.code: r.name for r in ds.pickable().itertuples(index=False)}
     try:
-        decoded, metric_dicts = from_session_file(
-            restore.getvalue(),
-            known_area=lambda c: c in known,
-            known_metric=lambda i: i in ds.indicators or i.startswith("local_"),
-        )
+        restored = restore_session(restore.getvalue(), ds)
     except SessionFileError as exc:
         st.error(f"{exc} Nothing was changed.", icon=":material/error:")
     else:
-        metrics, problems = [], []
-        for d in metric_dicts:
-            metric, found = local_metric_from_dict(d, known)
-            problems += [p.message for p in found if p.severity == "error"]
-            if metric is not None:
-                metrics.append(metric)
-        if problems:
-            st.error("The session file's local metrics are damaged, so nothing was changed: " + " ".join(problems[:5]),
-                     icon=":material/error:")
-        else:
-            state.restore(decoded)
-            state.set_local_metrics(tuple(metrics))
-            ss["lupe_session_round"] = ss.get("lupe_session_round", 0) + 1
-            state.flash(f"Session restored{f' with {len(metrics)} local metric(s)' if metrics else ''}.")
-            st.rerun()
+        state.restore(Decoded(restored.state, restored.notices))
+        state.set_local_metrics(restored.local_metrics)
+        ss["lupe_session_round"] = ss.get("lupe_session_round", 0) + 1
+        count = len(restored.local_metrics)
+        state.flash(f"Session restored{f' with {count} local metric(s)' if count else ''}.")
+        st.rerun()

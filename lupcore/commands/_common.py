@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 import sys
+from pathlib import Path
 
 from lupcore.dataset import Dataset, UnknownAreaError
+from lupcore.restore import Restored, Setup, engine_for, restore_session
+from lupcore.scoring import WeightsError
+from lupcore.session import SessionFileError, ViewState
 
 
 def resolve_or_report(dataset: Dataset, text: str) -> str | None:
@@ -26,3 +30,41 @@ def number(value: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(out) else out
+
+
+class UsageError(ValueError):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def report(exc: Exception) -> int:
+    """Print the one-line message and return the exit code for a usage problem."""
+    print(str(exc), file=sys.stderr)
+    return 2
+
+
+def load_session(dataset: Dataset, path: Path | str | None) -> Restored:
+    """``--session FILE`` restored as the app restores it (defaults without a file); raises ``UsageError``."""
+    if not path:
+        return Restored(ViewState(), (), ())
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"Cannot read the session file {path}: {exc.strerror or exc}.") from exc
+    try:
+        return restore_session(data, dataset)
+    except SessionFileError as exc:
+        raise UsageError(f"{path}: {exc}") from exc
+
+
+def scored(dataset: Dataset, code: str, restored: Restored) -> Setup:
+    """The engine for ``code`` under a restored session; raises ``UsageError`` with the reason."""
+    try:
+        setup = engine_for(dataset, code, restored.state, restored.local_metrics)
+    except KeyError as exc:
+        name = dataset.areas.at[code, "name"] if dataset.has_area(code) else code
+        raise UsageError(f"{name} ({code}) is not a council or combined authority, so it is not scored.") from exc
+    except WeightsError as exc:
+        raise UsageError(str(exc)) from exc
+    for notice in (*restored.notices, *setup.notices):
+        print(f"warning: {notice}", file=sys.stderr)
+    return setup

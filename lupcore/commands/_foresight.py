@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import difflib
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
+from lupcore.commands._common import UsageError, load_session, report
 from lupcore.dataset import Dataset
-from lupcore.panel import build_panel
-from lupcore.peers import PeerError, peer_group
-from lupcore.scorecard import Engine, build_engine
-from lupcore.session import SessionFileError, ViewState, from_session_file
+from lupcore.restore import Restored
+from lupcore.restore import engine_for as restore_engine_for
+from lupcore.scorecard import Engine
+from lupcore.scoring import WeightsError
+from lupcore.session import ViewState
 
-TIER_OF_PREFIX = {"E10": "utla", "E47": "cauth"}  # counties and combined authorities are scored among their own kind
-
-
-class UsageError(ValueError):
-    """A problem the user can fix; printed as one line, exit code 2."""
+__all__ = ["Setup", "UsageError", "check_metric", "engine_for", "load_state", "report"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,19 +24,10 @@ class Setup:
     notices: tuple[str, ...]
 
 
-def load_state(dataset: Dataset, path: str | None) -> tuple[ViewState, tuple[str, ...]]:
-    """The view state from ``--session FILE`` (or the defaults), with the codec's notices."""
-    if not path:
-        return ViewState(), ()
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"Cannot read the session file {path}: {exc.strerror or exc}.") from exc
-    try:
-        decoded, _ = from_session_file(data, known_area=dataset.has_area, known_metric=lambda i: i in dataset.indicators)
-    except SessionFileError as exc:
-        raise UsageError(str(exc)) from exc
-    return decoded.state, decoded.notices
+def load_state(dataset: Dataset, path: str | None) -> tuple[Restored, tuple[str, ...]]:
+    """The restored session from ``--session FILE`` (or the defaults), with the codec's notices."""
+    restored = load_session(dataset, path)
+    return restored, restored.notices
 
 
 def check_metric(dataset: Dataset, indicator_id: str) -> str:
@@ -51,22 +38,14 @@ def check_metric(dataset: Dataset, indicator_id: str) -> str:
     raise UsageError(f"Unknown metric {indicator_id!r}. Closest matches: {', '.join(close) or 'none'}")
 
 
-def engine_for(dataset: Dataset, area_code: str, state: ViewState) -> Setup:
-    """The engine of the area's tier under the state's settings, with its peer group where one can be formed."""
-    notices: list[str] = []
-    spec = state.peers
+def engine_for(dataset: Dataset, area_code: str, restored: Restored) -> Setup:
+    """The engine of the area's tier under the session's settings, local metrics and peer group."""
     try:
-        peers = peer_group(dataset, area_code, spec.kind, k=spec.k, variables=spec.variables or None,  # type: ignore[arg-type]
-                           custom=spec.custom).codes
-    except PeerError as exc:
-        peers = ()
-        notices.append(f"No peer ranks: {exc}")
-    panel = build_panel(dataset, TIER_OF_PREFIX.get(area_code[:3], "ltla"))
-    if area_code not in set(panel.codes):
-        raise UsageError(f"{area_code} is not scored among comparable areas, so it has no scenario or projection here.")
-    return Setup(state, build_engine(panel, state.settings, peers), tuple(peers), tuple(notices))
-
-
-def report(exc: Exception) -> int:
-    print(str(exc), file=sys.stderr)
-    return 2
+        setup = restore_engine_for(dataset, area_code, restored.state, restored.local_metrics)
+    except KeyError as exc:
+        raise UsageError(f"{area_code} is not scored among comparable areas, so it has no scenario or projection here.") from exc
+    except WeightsError as exc:
+        raise UsageError(str(exc)) from exc
+    peers = setup.peers.codes if setup.peers else ()
+    notices = tuple(f"No peer ranks: {n}" for n in setup.notices)
+    return Setup(restored.state, setup.engine, tuple(peers), notices)

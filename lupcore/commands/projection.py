@@ -63,8 +63,9 @@ def run(args: argparse.Namespace, dataset: Dataset) -> int:
         return 2
     try:
         indicator = check_metric(dataset, args.indicator)
-        state, _ = load_state(dataset, args.session)
-        setup = engine_for(dataset, code, state)
+        restored, _ = load_state(dataset, args.session)
+        setup = engine_for(dataset, code, restored)
+        state = restored.state
     except UsageError as exc:
         return report(exc)
     baseline = dict(state.baseline).get(indicator)

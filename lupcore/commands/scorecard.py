@@ -8,21 +8,16 @@ and peer group. The numbers come from the same engine the app uses, so the two a
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from lupcore.cli import emit
-from lupcore.commands._common import number, resolve_or_report
+from lupcore.commands._common import UsageError, load_session, number, report, resolve_or_report, scored
 from lupcore.dataset import Dataset
 from lupcore.format import format_number, format_value
-from lupcore.panel import build_panel
-from lupcore.peers import PeerError, PeerGroup, peer_group
+from lupcore.peers import PeerGroup
 from lupcore.periods import display_label
-from lupcore.scorecard import MetricRow, MissionRow, Scorecard, build_engine, build_scorecard
-from lupcore.scoring import WeightsError
-from lupcore.session import SessionFileError, ViewState, encode_query, from_session_file
-
-TIER_OF_PREFIX = {"E10": "utla", "E47": "cauth"}
+from lupcore.scorecard import MetricRow, MissionRow, Scorecard, build_scorecard
+from lupcore.session import ViewState, encode_query
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,59 +29,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def tier_for(code: str) -> str:
-    """The panel an area is scored in: counties among upper tiers, combined authorities together, else districts."""
-    return TIER_OF_PREFIX.get(code[:3], "ltla")
-
-
-def read_session(path: Path, dataset: Dataset) -> ViewState | None:
-    """The session's view state, or None after a one-line message; notices go to stderr as warnings."""
-    try:
-        decoded, _ = from_session_file(path.read_bytes(), known_area=dataset.has_area,
-                                       known_metric=lambda iid: iid in dataset.indicators)
-    except OSError as exc:
-        print(f"Cannot read the session file {path}: {exc.strerror or exc}.", file=sys.stderr)
-        return None
-    except SessionFileError as exc:
-        print(f"{path}: {exc}", file=sys.stderr)
-        return None
-    for notice in decoded.notices:
-        print(f"warning: {notice}", file=sys.stderr)
-    return decoded.state
-
-
-def peers_for(dataset: Dataset, code: str, state: ViewState) -> PeerGroup | None:
-    """The session's peer group, or None with a warning when it cannot be formed for this area."""
-    spec = state.peers
-    try:
-        return peer_group(dataset, code, spec.kind, k=spec.k, variables=spec.variables,  # type: ignore[arg-type]
-                          custom=spec.custom)
-    except PeerError as exc:
-        print(f"warning: {exc} Peer benchmarks fall back to all comparable areas.", file=sys.stderr)
-        return None
-
-
 def run(args: argparse.Namespace, dataset: Dataset) -> int:
     """Print the scorecard; 2 after a one-line message for an unknown area, a bad session or unusable weights."""
     code = resolve_or_report(dataset, args.area)
     if code is None:
         return 2
-    state = ViewState() if args.session is None else read_session(args.session, dataset)
-    if state is None:
-        return 2
-    panel = build_panel(dataset, tier_for(code))
-    if code not in set(panel.codes):
-        name = dataset.areas.at[code, "name"]
-        print(f"{name} ({code}) is not a council or combined authority, so it has no scorecard.", file=sys.stderr)
-        return 2
-    group = peers_for(dataset, code, state)
     try:
-        engine = build_engine(panel, state.settings, group.codes if group else ())
-    except WeightsError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    card = build_scorecard(dataset, engine, code, dict(dataset.missions))
-    emit(payload(card, panel.tier, group), args.json, text(card, group))
+        setup = scored(dataset, code, load_session(dataset, args.session))
+    except UsageError as exc:
+        return report(exc)
+    card = build_scorecard(dataset, setup.engine, code, dict(dataset.missions))
+    emit(payload(card, setup.panel.tier, setup.peers), args.json, text(card, setup.peers))
     return 0
 
 

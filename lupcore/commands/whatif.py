@@ -108,9 +108,9 @@ def run(args: argparse.Namespace, dataset: Dataset) -> int:
     if code is None:
         return 2
     try:
-        state, notices = load_state(dataset, args.session)
-        scenario = _scenario(dataset, args, state.scenarios)
-        setup = engine_for(dataset, code, state)
+        restored, notices = load_state(dataset, args.session)
+        scenario = _scenario(dataset, args, restored.state.scenarios)
+        setup = engine_for(dataset, code, restored)
     except (UsageError, ScenarioError) as exc:
         return report(exc)
     result = apply_scenario(setup.engine, code, scenario, setup.peers, people_bases(dataset, code))
