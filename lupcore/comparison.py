@@ -74,17 +74,22 @@ def score_heatmap(engine: Engine, codes: Sequence[str], names: dict[str, str]) -
     return pd.DataFrame(out)
 
 
-def side_by_side(engine: Engine, codes: Sequence[str], names: dict[str, str], missions: dict[int, str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(headline, missions, metrics) tables with one column per area, RAG as symbol + word."""
+def side_by_side(engine: Engine, codes: Sequence[str], names: dict[str, str], missions: dict[int, str],
+                 rank_texts: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(headline, missions, metrics) tables with one column per area, RAG as symbol + word.
+
+    ``rank_texts`` (code → "87th (71st–102nd)") puts the uncertainty range next to each rank.
+    """
     panel, s = engine.panel, engine.scores
     rows = _rows(engine, codes)
     labels = [names.get(str(panel.codes[r]), str(panel.names[r])) for r in rows]
     words = {0: "– Not rated", 1: "✖ Red", 2: "◆ Amber", 3: "✔ Green"}
     overall_rag = classify_scores(s.overall[rows], s.overall_at_minimum[rows], s.overall_at_target[rows])
     headline = pd.DataFrame({
-        "": ["Levelling Up score", "Status", "Rank"],
+        "": ["Levelling Up score", "Status", "Rank (5th–95th percentile)" if rank_texts else "Rank"],
         **{label: [format_number(s.overall[r], 1), words[int(overall_rag[k])],
-                   engine.rank_text(int(r)).split(" (")[0]] for k, (label, r) in enumerate(zip(labels, rows, strict=True))},
+                   (rank_texts or {}).get(str(panel.codes[r]), engine.rank_text(int(r)))]
+           for k, (label, r) in enumerate(zip(labels, rows, strict=True))},
     })
     mission_rows = []
     for m, title in missions.items():

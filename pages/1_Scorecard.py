@@ -9,6 +9,7 @@ from lupcore.rag import MISSION_RAG_RULE
 from lupcore.scorecard import summarise
 from lupcore.settings import MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS
 from lupui import charts, data, render, state
+from lupui.foresight import intervals
 from lupui.frame import frame
 from lupui.scoring import current, spine_spec, trend_series
 
@@ -30,7 +31,10 @@ card = now.card
 top = st.columns([1, 1, 2])
 top[0].metric("Levelling Up score (0–100)", format_number(card.overall, 1) if card.overall is not None else "–")
 top[0].markdown(render.rag_badge_html(card.overall_rag), unsafe_allow_html=True)
-top[1].metric("Rank", card.rank_text.split(" of ")[0] if card.rank else "–", help=card.rank_text)
+interval = intervals(now).get(area.code) if card.rank else None
+top[1].metric("Rank (5th–95th percentile range)", interval.text if interval else "–",
+              help="The range comes from 1,000 runs with mission weights varied by ±25%, the normalisation method "
+                   "varied and values drawn within their confidence intervals (methods §3.8).")
 top[1].caption(card.rank_text)
 summary = summarise(card)
 top[2].markdown(f"**In short.** {summary.headline}")

@@ -5,6 +5,7 @@ import streamlit as st
 from lupcore.comparison import anonymised_names, side_by_side
 from lupcore.session import MAX_COMPARE
 from lupui import render, state
+from lupui.foresight import intervals
 from lupui.frame import frame
 from lupui.scoring import current
 
@@ -44,7 +45,8 @@ labels = {c: names[c] for c in chosen}
 if view.anonymised:
     labels.update(anonymised_names(chosen, area.code))
 missions = {n: m.title for n, m in ds.missions.items()}
-headline, mission_table, metric_table = side_by_side(engine, chosen, labels, missions)
+ranges = {code: f"{iv.text} of {iv.of}" for code, iv in intervals(now).items() if iv.nominal}
+headline, mission_table, metric_table = side_by_side(engine, chosen, labels, missions, ranges)
 
 st.dataframe(headline.style.map(render.rag_cell_style), hide_index=True, width="stretch")
 st.subheader("Missions")

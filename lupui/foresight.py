@@ -1,0 +1,94 @@
+"""Cached progress, projections, scenarios and rank intervals for the current view.
+
+Each is computed once per process for a given view (settings, peers, local metrics, area) and
+shared read-only; keys are small strings, the engine rides along unhashed.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lupcore.changes import people_bases
+from lupcore.improvement import Requirement, required_for_green, required_for_rank
+from lupcore.progress import AreaProgress, area_progress
+from lupcore.projection import Projection, project_metric
+from lupcore.scorecard import Engine
+from lupcore.uncertainty import RankInterval, rank_intervals
+from lupcore.whatif import Scenario, ScenarioResult, apply_scenario
+from lupui import data
+from lupui.scoring import Current
+
+
+def view_key(now: Current) -> tuple[str, str, str, tuple[str, ...]]:
+    """(tier, local metrics, settings, peers): what makes one engine different from another."""
+    engine = now.engine
+    return now.panel.tier, now.local_key, data.settings_key(engine.settings), engine.peer_codes
+
+
+@st.cache_resource(show_spinner="Comparing every metric with its baseline…", max_entries=256)
+def _progress(key: tuple, area: str, baselines: tuple[tuple[str, str], ...], _engine: Engine,
+              _extra: object) -> AreaProgress:
+    ds = data.dataset()
+    return area_progress(ds, _engine, area, baselines, extra=_extra, missions=ds.missions)
+
+
+def progress(now: Current, area: str, baselines: tuple[tuple[str, str], ...], extra: object = None) -> AreaProgress:
+    return _progress(view_key(now), area, baselines, now.engine, extra)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _projection(key: tuple, area: str, indicator_id: str, relaxed: bool, baseline: str | None,
+                _engine: Engine) -> Projection:
+    return project_metric(data.dataset(), _engine, area, indicator_id, relaxed=relaxed, baseline_period=baseline)
+
+
+def projection(now: Current, area: str, indicator_id: str, relaxed: bool, baseline: str | None) -> Projection:
+    return _projection(view_key(now), area, indicator_id, relaxed, baseline, now.engine)
+
+
+@st.cache_resource(show_spinner="Estimating rank uncertainty (1,000 runs over weights, methods and data)…",
+                   max_entries=64)
+def _intervals(key: tuple, _engine: Engine) -> dict[str, RankInterval]:
+    return rank_intervals(_engine)
+
+
+def intervals(now: Current) -> dict[str, RankInterval]:
+    """5th–95th percentile rank intervals for every area of the view (about half a second, once)."""
+    return _intervals(view_key(now), now.engine)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def bases(area: str) -> dict[str, float]:
+    """Population denominators (16–64, 0–15, all ages) for expressing changes in people."""
+    return people_bases(data.dataset(), area)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _scenario(key: tuple, area: str, scenario: Scenario, _engine: Engine) -> ScenarioResult:
+    return apply_scenario(_engine, area, scenario, _engine.peer_codes, bases(area))
+
+
+def scenario_result(now: Current, area: str, scenario: Scenario) -> ScenarioResult:
+    return _scenario(view_key(now), area, scenario, now.engine)
+
+
+@st.cache_resource(show_spinner="Estimating the scenario's rank uncertainty…", max_entries=128)
+def _scenario_interval(key: tuple, area: str, scenario: Scenario, _engine: Engine) -> RankInterval:
+    result = _scenario(key, area, scenario, _engine)
+    return rank_intervals(_engine, values=result.values)[area]
+
+
+def scenario_interval(now: Current, area: str, scenario: Scenario) -> RankInterval:
+    return _scenario_interval(view_key(now), area, scenario, now.engine)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _requirement(key: tuple, area: str, indicator_id: str, places: int, _engine: Engine) -> Requirement:
+    if places <= 0:
+        return required_for_green(_engine, area, indicator_id, bases(area))
+    return required_for_rank(_engine, area, indicator_id, places, _engine.peer_codes, bases(area))
+
+
+def requirement(now: Current, area: str, indicator_id: str, places: int = 0) -> Requirement:
+    """What it would take in one metric: turn its mission green (``places=0``) or move up ``places``."""
+    return _requirement(view_key(now), area, indicator_id, places, now.engine)
