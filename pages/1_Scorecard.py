@@ -28,7 +28,7 @@ if now.card is None:
     st.stop()
 card = now.card
 
-top = st.columns([1, 1, 2])
+top = st.columns([1, 1.5, 2])
 top[0].metric("Levelling Up score (0–100)", format_number(card.overall, 1) if card.overall is not None else "–")
 top[0].markdown(render.rag_badge_html(card.overall_rag), unsafe_allow_html=True)
 interval = intervals(now).get(area.code) if card.rank else None
