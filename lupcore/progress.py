@@ -262,3 +262,14 @@ def area_progress(dataset: Dataset, engine: Engine, area_code: str, baselines: t
         out.append(_mission_progress(number, title, own, scores[:, number - 1], int(compared[number - 1])))
     red_reds = tuple(m.meta.label for m in metrics if m.red_red)
     return AreaProgress(area_code, metrics, tuple(out), red_reds)
+
+
+def progress_frame(progress: AreaProgress, scored_only: bool = True) -> pd.DataFrame:
+    """The progress table the exports print: one row per metric since its baseline (compact columns)."""
+    rows = [m for m in progress.metrics if m.meta.scorable or m.meta.local or not scored_only]
+    return pd.DataFrame({
+        "Metric": [m.meta.label + (" (local)" if m.meta.local else "") for m in rows],
+        "Change since baseline": [m.text for m in rows],
+        "Gap to target": [m.target_gap.status if m.target_gap else "–" for m in rows],
+        "Red-red": ["yes" if m.red_red else "" for m in rows],
+    })

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from lupcore.changes import ScenarioError, new_value, people_text, valid_range
 from lupcore.format import format_change, format_value, ordinal
@@ -232,3 +233,23 @@ def _comparison_text(a: ScenarioResult, b: ScenarioResult) -> str:
 
 def _ordinal(rank: int | None) -> str:
     return "unranked" if rank is None else ordinal(rank)
+
+
+def scenario_frame(results: Sequence[ScenarioResult]) -> pd.DataFrame:
+    """Each scenario's changes and their effect on the overall score and rank, for exports.
+
+    One row per changed metric; the scenario's overall effect repeats on each of its rows so the
+    table reads on its own in a spreadsheet.
+    """
+    rows = []
+    for r in results:
+        overall = (f"{_fmt(r.before.overall)} → {_fmt(r.after.overall)}; rank {_ordinal(r.before.rank)} → "
+                   f"{_ordinal(r.after.rank)} of {r.after.rank_of}")
+        for c in r.metrics:
+            rows.append({"Scenario": r.scenario.name, "Change": c.change, "In plain words": c.text,
+                         "Overall effect": overall})
+    return pd.DataFrame(rows, columns=["Scenario", "Change", "In plain words", "Overall effect"])
+
+
+def _fmt(score: float | None) -> str:
+    return "no score" if score is None else f"{score:.1f}"

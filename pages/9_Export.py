@@ -5,13 +5,16 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lupcore.export import MEDIA_TYPES, export
+from lupcore.progress import progress_frame
 from lupcore.report import build_bundle
 from lupcore.restore import restore_session
 from lupcore.session import Decoded, SessionFileError, to_session_file
 from lupcore.uploads import local_metric_to_dict
+from lupcore.whatif import scenario_frame, scenarios_from_view
 from lupui import state
+from lupui.foresight import progress, scenario_result
 from lupui.frame import frame
-from lupui.scoring import current
+from lupui.scoring import current, local_bundle
 
 ctx = frame("Export and session")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
@@ -27,10 +30,14 @@ if now.card is None:
 else:
     engine, card, peers = now.engine, now.card, now.peers
     notes = (now.problem,) if now.problem else ()
+    prog = progress_frame(progress(now, area.code, view.baseline, local_bundle()[1])) if view.baseline else None
+    results = [scenario_result(now, area.code, s) for s in scenarios_from_view(view.scenarios)]
+    what_if = scenario_frame(results) if results else None
 
     def make(fmt: str):  # the download button calls this lazily, on a separate thread
         def build() -> bytes:
-            bundle = build_bundle(ds, engine, area.code, view, peers, card=card, notes=notes)
+            bundle = build_bundle(ds, engine, area.code, view, peers, progress=prog, scenarios=what_if,
+                                  card=card, notes=notes)
             return export(bundle, fmt)
         return build
 
