@@ -42,6 +42,8 @@ BASE_CSS = """
 .rag-badge {display:inline-block; padding:0.1rem 0.55rem; border-radius:0.8rem; font-weight:600;
             font-size:0.95em; white-space:nowrap}
 .lupe-muted {color:#555; font-size:0.9em}
+[data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {white-space: normal; overflow: visible;
+                                                                  text-overflow: clip}
 .lupe-gap {border-left:4px solid #BBBBBB; padding:0.2rem 0.8rem; color:#333; background:#f6f6f6}
 </style>
 """
@@ -51,7 +53,8 @@ PRESENTER_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display:none}
 html, body, [data-testid="stAppViewContainer"] {font-size: 22px}
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.15rem}
-[data-testid="stMetricValue"] {font-size: 2.6rem}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 2.8rem !important; line-height: 1.15}
+[data-testid="stMetricLabel"] p {font-size: 1.0rem !important; white-space: normal}
 h1 {font-size: 2.6rem !important} h2 {font-size: 2.0rem !important} h3 {font-size: 1.6rem !important}
 .block-container {padding-top: 1rem; max-width: 100%}
 </style>
