@@ -66,9 +66,12 @@ def new_value(change: str, current: float, minimum: float, target: float) -> flo
 
 
 def valid_range(meta: IndicatorMeta, reference: np.ndarray) -> tuple[float, float]:
-    """0–100 for percentages; no negatives where the published values have none; else open."""
+    """0–100 for percentages, 0–10 for ratings out of 10; no negatives where the published values have
+    none; else open."""
     if meta.is_percentage:
         return 0.0, 100.0
+    if meta.value_type == "score" and "out of 10" in meta.unit:
+        return 0.0, 10.0
     low = 0.0 if len(reference) and float(np.min(reference)) >= 0 else -math.inf
     return low, math.inf
 

@@ -47,7 +47,8 @@ def restore_session(data: bytes, dataset: Dataset) -> Restored:
         if metric is not None:
             metrics.append(metric)
     if problems:
-        raise SessionFileError(f"The session file's local metrics are damaged: {problems[0]}")
+        first = problems[0].split(". ")[0].rstrip(".")
+        raise SessionFileError(f"The session file's local metrics are damaged: {first}.")
     return Restored(decoded.state, decoded.notices, tuple(metrics))
 
 

@@ -299,11 +299,25 @@ def encode_query(state: ViewState) -> dict[str, str]:
 _CHANGE = re.compile(r"^(target|minimum|[+-]?\d+(\.\d+)?%?|=[+-]?\d+(\.\d+)?)$")
 
 
+SCENARIO_SEPARATORS = "|~;="  # the link's own punctuation, so never part of a name
+
+
+def clean_scenario_name(name: str, taken: tuple[str, ...] = (), fallback: str = "Scenario") -> str:
+    """A scenario name that survives a link: no separators or control characters, at most 40 characters,
+    and distinct from ``taken`` (a repeated name gets " (2)", " (3)"…)."""
+    text = "".join(ch for ch in str(name) if ch.isprintable() and ch not in SCENARIO_SEPARATORS + "<>")
+    text = " ".join(text.split())[:40].strip() or fallback
+    unique, n = text, 2
+    while unique in taken:
+        unique, n = f"{text[:36]} ({n})", n + 1
+    return unique
+
+
 def decode_scenarios(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    scenarios = []
+    scenarios: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for chunk in filter(None, text.split("|")):
         name, _, body = chunk.partition("~")
-        name = re.sub(r"[^\w \-']", "", name)[:40].strip() or f"Scenario {len(scenarios) + 1}"
+        name = clean_scenario_name(name, tuple(n for n, _ in scenarios), f"Scenario {len(scenarios) + 1}")
         changes = []
         for item in filter(None, body.split(";")):
             iid, _, change = item.partition("=")

@@ -38,12 +38,15 @@ def progress(now: Current, area: str, baselines: tuple[tuple[str, str], ...], ex
 
 @st.cache_resource(show_spinner=False, max_entries=1024)
 def _projection(key: tuple, area: str, indicator_id: str, relaxed: bool, baseline: str | None,
-                _engine: Engine) -> Projection:
-    return project_metric(data.dataset(), _engine, area, indicator_id, relaxed=relaxed, baseline_period=baseline)
+                _engine: Engine, _extra: object) -> Projection:
+    return project_metric(data.dataset(), _engine, area, indicator_id, relaxed=relaxed, baseline_period=baseline,
+                          extra=_extra)
 
 
-def projection(now: Current, area: str, indicator_id: str, relaxed: bool, baseline: str | None) -> Projection:
-    return _projection(view_key(now), area, indicator_id, relaxed, baseline, now.engine)
+def projection(now: Current, area: str, indicator_id: str, relaxed: bool, baseline: str | None,
+               extra: object = None) -> Projection:
+    """One metric projected to 2030; ``extra`` carries the session's local metrics (their own history)."""
+    return _projection(view_key(now), area, indicator_id, relaxed, baseline, now.engine, extra)
 
 
 @st.cache_resource(show_spinner="Estimating rank uncertainty (1,000 runs over weights, methods and data)…",

@@ -89,7 +89,7 @@ with left:
         if gap is not None:
             st.markdown(f"- {gap.text}")
     relaxed = st.toggle("Relaxed mode (project from 3 points over 2 years; indicative only)", key="w_prog_relaxed")
-proj = projection(now, area.code, chosen, relaxed, dict(view.baseline).get(chosen))
+proj = projection(now, area.code, chosen, relaxed, dict(view.baseline).get(chosen), extra)
 with right:
     if history.empty:
         st.info(f"No published history for {meta.label} here.")

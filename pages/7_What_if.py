@@ -1,10 +1,12 @@
 """What if: change one or more metrics and see the RAG, mission scores, overall score and rank move."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lupcore.changes import ScenarioError, check_change
 from lupcore.format import format_number, format_value, ordinal
+from lupcore.session import clean_scenario_name
 from lupcore.whatif import HELD_CONSTANT, compare_scenarios, scenarios_from_view
 from lupui import render, state
 from lupui.foresight import intervals, requirement, scenario_interval, scenario_result
@@ -28,16 +30,22 @@ metrics = {m.meta.id: m for m in card.metrics if m.meta.scorable and m.value is 
 saved = list(scenarios_from_view(view.scenarios))
 
 
+def plain(amount: float) -> str:
+    """Every digit the user typed, never an exponent: 25425.75, 1234567, 0.5."""
+    return np.format_float_positional(float(amount), trim="-")
+
+
 def change_text(mode: str, amount: float | None) -> str:
     if mode in ("target", "minimum"):
         return mode
     if amount is None:
         raise ScenarioError("Enter an amount.")
+    signed = plain(amount) if amount < 0 else f"+{plain(amount)}"
     if mode == "percent":
-        return f"{amount:+g}%"
+        return f"{signed}%"
     if mode == "units":
-        return f"{amount:+g}"
-    return f"={amount:g}" if amount < 0 else f"{amount:g}"
+        return signed
+    return f"={plain(amount)}" if amount < 0 else plain(amount)
 
 
 with st.expander("Build a scenario", expanded=not saved):
@@ -61,10 +69,12 @@ with st.expander("Build a scenario", expanded=not saved):
     if draft:
         st.markdown("\n".join(f"- {metrics[i].meta.label}: **{c}**" for i, c in draft if i in metrics))
         n1, n2, n3 = st.columns([3, 1, 1])
-        name = n1.text_input("Scenario name", value=f"Scenario {chr(65 + len(saved))}", key="w_wi_name", max_chars=40)
+        name = n1.text_input("Scenario name", value=f"Scenario {chr(65 + len(saved))}", key="w_wi_name", max_chars=40,
+                             help="Up to 40 characters; | ~ ; and = are left out because the page link uses them.")
         if n2.button("Save scenario", key="w_wi_save", icon=":material/save:", disabled=len(saved) >= MAX_SCENARIOS):
-            kept = [(s.name, s.changes) for s in saved if s.name != name.strip()]
-            state.update(scenarios=tuple([*kept, (name.strip() or f"Scenario {len(saved) + 1}", tuple(draft))]))
+            clean = clean_scenario_name(name, fallback=f"Scenario {len(saved) + 1}")
+            kept = [(s.name, s.changes) for s in saved if s.name != clean]  # the same name replaces that scenario
+            state.update(scenarios=tuple([*kept, (clean, tuple(draft))]))
             ss["lupe_draft"] = []
             st.rerun()
         if n3.button("Clear", key="w_wi_clear"):

@@ -208,8 +208,6 @@ def test_out_of_range_change_is_clipped_with_a_warning() -> None:
     assert any("outside the possible range" in w.value and "100.0%" in w.value for w in at.warning)
 
 
-@pytest.mark.xfail(strict=True, reason="names with punctuation are stored as typed but the link codec strips it "
-                                       "('Pay +10%' comes back as 'Pay 10'), so a shared link shows another name")
 def test_a_saved_name_is_the_name_the_link_brings_back() -> None:
     at = add_change(run_page(), "gross_weekly_pay", "percent", 10.0)
     save(at, "Pay +10%")
@@ -218,8 +216,6 @@ def test_a_saved_name_is_the_name_the_link_brings_back() -> None:
     assert [r.options for r in reopened.radio] == shown
 
 
-@pytest.mark.xfail(strict=True, reason="a name containing '|' is saved as typed and splits the scen= link: "
-                                       "'Jobs | claimants' comes back as an empty scenario 'Jobs' plus one named 'claimants'")
 def test_a_pipe_in_a_name_does_not_break_the_link() -> None:
     at = add_change(run_page(scen=PAY_TO_TARGET), "claimant_rate", "target")
     save(at, "Jobs | claimants")
@@ -227,16 +223,12 @@ def test_a_pipe_in_a_name_does_not_break_the_link() -> None:
     assert not decoded.notices and len(decoded.state.scenarios) == 2, decoded
 
 
-@pytest.mark.xfail(strict=True, reason="two scenarios with one name in a link are both offered, but choosing "
-                                       "either shows the first (names.index), so the second cannot be seen")
 def test_scenarios_in_a_link_have_distinct_names() -> None:
     at = run_page(scen="A~gross_weekly_pay=target|A~claimant_rate=-2")
     options = at.radio[0].options
     assert len(options) == len(set(options)), options
 
 
-@pytest.mark.xfail(strict=True, reason="the page writes a typed value with :g (six significant figures), so "
-                                       "25425.75 becomes 25425.8 and 1234567 is refused as '1.23457e+06'")
 def test_a_typed_value_is_kept_exactly() -> None:
     at = add_change(run_page(), "gdhi_per_head", "value", 25425.75)
     assert draft_lines(at) == ["- Disposable household income per head: **25425.75**"]
@@ -291,8 +283,6 @@ def test_what_would_it_take_answers_in_plain_english(with_a_scenario: AppTest, i
     assert re.search(pattern, answer(at)), answer(at)
 
 
-@pytest.mark.xfail(strict=True, reason="the search for a 0–10 score is not capped at 10 (valid_range caps only "
-                                       "percentages): 'even at 11.8 score out of 10 the goal is not reached'")
 def test_what_would_it_take_never_names_an_impossible_value(with_a_scenario: AppTest) -> None:
     at = with_a_scenario
     at.number_input(key="w_wi_places").set_value(3)

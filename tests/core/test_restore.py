@@ -209,8 +209,6 @@ def test_damaged_local_metric_refuses_the_whole_file(saved: bytes, dataset: Data
     assert "\n" not in message and "<img" not in message.split(":", 1)[0]
 
 
-@pytest.mark.xfail(strict=True, reason="SessionFileError promises one sentence, but a damaged local metric's message "
-                                       "appends the upload report's advice (two or three sentences)")
 def test_damaged_local_metric_message_is_one_sentence(saved: bytes, dataset: Dataset) -> None:
     doc = json.loads(saved)
     doc["local_metrics"][0]["area_code"][0] = "E99999999"

@@ -51,7 +51,7 @@ method_settings = st.builds(
     killer=_unique(st.sampled_from(IDS), 5), mission_weights=_sorted_pairs(st.integers(1, 12), weights, 5),
     indicator_weights=_sorted_pairs(st.sampled_from(IDS), weights), excluded=st.frozensets(st.sampled_from(IDS)),
 )
-names = st.text(st.sampled_from("abcXYZ019 -'"), min_size=1, max_size=40).map(str.strip).filter(bool)
+names = st.text(st.sampled_from("abcXYZ019 -'%+"), min_size=1, max_size=40).map(lambda t: " ".join(t.split())).filter(bool)
 changes = _unique(st.tuples(st.sampled_from(IDS), st.sampled_from(["72.5", "+5%", "-2", "target", "minimum", "=3"])), 3)
 view_states = st.builds(
     ViewState,
@@ -59,7 +59,7 @@ view_states = st.builds(
     peers=st.builds(PeerSpec, kind=st.sampled_from(PEER_KINDS), k=st.integers(3, 30), custom=_unique(st.sampled_from(CODES), 6),
                     variables=_unique(st.sampled_from(("population", "median_age", "house_price")), 3)),
     compare=_unique(st.sampled_from(CODES), 4), baseline=_sorted_pairs(st.sampled_from(IDS), st.sampled_from(LABELS)),
-    scenarios=st.lists(st.tuples(names, changes), max_size=3).map(tuple),
+    scenarios=st.lists(st.tuples(names, changes), max_size=3, unique_by=lambda s: s[0]).map(tuple),
     presenter=st.booleans(), anonymised=st.booleans(),
 )
 
@@ -129,6 +129,8 @@ def test_scenarios_codec() -> None:
     scenarios = (("Plan A", (("pay", "+5%"), ("ks2", "target"))), ("Plan B", (("travel_time", "=25"),)))
     assert decode_scenarios(encode_scenarios(scenarios)) == scenarios
     assert decode_scenarios("Bad<name>~pay=1") == (("Badname", (("pay", "1"),)),)
+    assert decode_scenarios("Pay +10%~pay=1|Pay +10%~pay=2") == (("Pay +10%", (("pay", "1"),)),
+                                                                ("Pay +10% (2)", (("pay", "2"),)))
     with pytest.raises(ValueError, match="at most 6"):
         decode_scenarios("|".join(f"S{i}~pay=1" for i in range(7)))
 
