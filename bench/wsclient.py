@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 import websockets
+from streamlit.elements.lib.utils import GENERATED_ELEMENT_ID_PREFIX, user_key_from_element_id
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -42,6 +43,7 @@ class StSession:
         self.query_string = query_string  # as the browser would send it, without the leading "?"
         self.page_name = page_name  # "" for the main page, e.g. "Scorecard" for pages/1_Scorecard.py
         self.page_hash = ""
+        self.widget_ids: dict[str, str] = {}  # user key (e.g. "w_map_kind") -> element id, for widget_states
         self.ws: websockets.ClientConnection | None = None
 
     async def connect(self) -> StSession:
@@ -63,6 +65,15 @@ class StSession:
             state.widget_states.CopyFrom(widget_states)
         return await self._run(state, timeout)
 
+    def _note_widget(self, proto: object) -> None:
+        """Remember a keyed widget's element id: a widget state must name it, and it hashes the arguments."""
+        element_id = getattr(proto, "id", "")
+        if not (isinstance(element_id, str) and element_id.startswith(GENERATED_ELEMENT_ID_PREFIX)):
+            return
+        key = user_key_from_element_id(element_id)
+        if key:
+            self.widget_ids[key] = element_id
+
     async def _run(self, state: ClientState, timeout: float) -> RunResult:
         assert self.ws is not None, "connect() first"
         msg = BackMsg()
@@ -78,11 +89,15 @@ class StSession:
             kind = fm.WhichOneof("type")
             if kind == "new_session":
                 self.page_hash = fm.new_session.page_script_hash or self.page_hash
+            elif kind == "navigation":  # with pages/, the page that ran: new_session names the main script
+                self.page_hash = fm.navigation.page_script_hash or self.page_hash
             elif kind == "page_info_changed":
                 self.query_string = fm.page_info_changed.query_string
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 element = fm.delta.new_element
                 etype = element.WhichOneof("type")
+                if etype:
+                    self._note_widget(getattr(element, etype))
                 if etype == "exception":
                     result.exceptions.append(f"{element.exception.type}: {element.exception.message}")
                 elif etype == "heading":

@@ -1,0 +1,196 @@
+"""Page figures: the Scorecard's rerun against an empty page, the Map's per-rerun message and metric
+switch, and the Compare page's area switch, all through the websocket client (no browser).
+
+A page in ``pages/`` is opened by its URL path (``page_name="Scorecard"``), as a deep link opens
+it, and every run is checked for that page's headings: a figure must never time the Overview or
+the 'choose a council' fallback by mistake. Widget changes are sent as a browser sends them (a
+selectbox or multiselect value is its formatted label), so the page's own callbacks and caches run.
+The client never reports cached-message hashes, so byte counts are full messages: an upper bound
+on what a browser receives when nothing else on the page changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import statistics
+from contextlib import ExitStack
+from urllib.parse import parse_qs
+
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+from bench.figures import AREA_NAME, QUERY, RERUN_ROUNDS, THINK_S, WARM_UP_RERUNS, progress
+from bench.registry import figure
+from bench.server import streamlit
+from bench.wsclient import RunResult, StSession
+
+SCORECARD_VARIANTS = {"scorecard": ("app.py", "Scorecard"), "empty": ("bench/empty_page.py", "")}
+MAP_DEFAULT_TITLE = "Overall Levelling Up score"
+METRIC_KIND = "A metric's value"  # the label of kind "metric_value" in lupcore.mapview.LAYER_KINDS
+# Consecutive entries differ, so every timed rerun is a real switch; the set mixes units, periods,
+# a signed (diverging) metric and ones with missing areas.
+MAP_METRICS = ("gross_weekly_pay", "employment_rate", "claimant_rate", "population_change_5y", "ks2_expected",
+               "hle_female")
+MAP_CYCLES = 5  # timed passes over MAP_METRICS, after one untimed pass
+COMPARE_NAMES = {"E08000030": "Walsall", "E08000025": "Birmingham", "E08000026": "Coventry",
+                 "W06000015": "Cardiff", "E08000034": "Kirklees", "E08000008": "Tameside",
+                 "E06000021": "Stoke-on-Trent"}
+COMPARE_SETS = (("E08000030", "E08000025"), ("E08000030", "E08000026", "W06000015"),
+                ("E08000030", "E08000034", "E08000008", "E06000021"), ("E08000030", "W06000015"))
+COMPARE_CYCLES = 6
+
+
+def _expect(result: RunResult, page: str, *headings: str) -> None:
+    """Stop the figure if the run drew another page: its time would be meaningless."""
+    missing = [h for h in headings if not any(got.startswith(h) for got in result.headings)]
+    if missing:
+        raise RuntimeError(f"{page}: expected headings {missing}, got {result.headings[:4]}")
+
+
+def _widget_states(session: StSession, **values: str | list[str]) -> WidgetStates:
+    """Widget states by user key: a string for a selectbox, a list of strings for a multiselect."""
+    states = WidgetStates()
+    for key, value in values.items():
+        state = states.widgets.add()
+        state.id = session.widget_ids[key]
+        if isinstance(value, list):
+            state.string_array_value.data.extend(value)
+        else:
+            state.string_value = value
+    return states
+
+
+async def _open(port: int, page: str) -> tuple[StSession, RunResult]:
+    session = await StSession(port, query_string=QUERY, page_name=page).connect()
+    return session, await session.first_run()
+
+
+# ----- Scorecard rerun against an empty page ----------------------------------------------------
+
+async def _interleaved_scorecard(ports: dict[str, int]) -> dict[str, list[float]]:
+    sessions: dict[str, StSession] = {}
+    for name, port in ports.items():
+        page = SCORECARD_VARIANTS[name][1]
+        session = await StSession(port, query_string=QUERY if page else "", page_name=page).connect()
+        first = await session.first_run()
+        if name == "scorecard":
+            _expect(first, "Scorecard", f"Scorecard: {AREA_NAME}")
+        for _ in range(WARM_UP_RERUNS):
+            await session.rerun()
+        sessions[name] = session
+    times: dict[str, list[float]] = {name: [] for name in sessions}
+    order = list(sessions)
+    for round_no in range(RERUN_ROUNDS):
+        for name in order[round_no % len(order):] + order[:round_no % len(order)]:
+            await asyncio.sleep(THINK_S)
+            result = await sessions[name].rerun()
+            if name == "scorecard":
+                _expect(result, "Scorecard", f"Scorecard: {AREA_NAME}", "Missions", "Every metric")
+            times[name].append(result.seconds * 1000)
+    for session in sessions.values():
+        await session.close()
+    return times
+
+
+@functools.cache
+def _scorecard_medians() -> dict[str, float]:
+    with ExitStack() as stack:
+        ports = {name: stack.enter_context(streamlit(script)).port for name, (script, _) in SCORECARD_VARIANTS.items()}
+        progress(f"interleaving {RERUN_ROUNDS} reruns of the Scorecard page and the empty page")
+        times = asyncio.run(_interleaved_scorecard(ports))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    progress("rerun medians: " + ", ".join(f"{k} {v:.1f} ms" for k, v in medians.items()))
+    return medians
+
+
+@figure("scorecard_rerun", "ms")
+def scorecard_rerun() -> float:
+    """Median time of a plain rerun of the Walsall Scorecard page (/Scorecard) on a warm server, one session."""
+    return _scorecard_medians()["scorecard"]
+
+
+@figure("scorecard_rerun_vs_empty_page", "x")
+def scorecard_rerun_vs_empty_page() -> float:
+    """Scorecard rerun ÷ rerun of a one-title page, interleaved on separate servers (aim: at most 3)."""
+    medians = _scorecard_medians()
+    return medians["scorecard"] / medians["empty"]
+
+
+# ----- Map: bytes per rerun and switching the metric -------------------------------------------
+
+async def _map_session(port: int, labels: dict[str, str]) -> tuple[int, list[float]]:
+    session, first = await _open(port, "Map")
+    _expect(first, "Map", "Map", MAP_DEFAULT_TITLE)
+    await asyncio.sleep(THINK_S)
+    plain = await session.rerun()
+    _expect(plain, "Map", "Map", MAP_DEFAULT_TITLE)
+    await session.rerun(_widget_states(session, w_map_kind=METRIC_KIND))  # draws the metric picker
+    times = []
+    for cycle in range(MAP_CYCLES + 1):
+        for metric in MAP_METRICS:
+            await asyncio.sleep(THINK_S)
+            states = _widget_states(session, w_map_kind=METRIC_KIND, w_map_metric_metric_value=labels[metric])
+            result = await session.rerun(states)
+            _expect(result, "Map", "Map", labels[metric])
+            if cycle:  # the first pass is a warm-up
+                times.append(result.seconds * 1000)
+    await session.close()
+    return plain.bytes_in, times
+
+
+@functools.cache
+def _map_figures() -> tuple[float, float]:
+    """(KiB of one plain rerun on the default layer, median ms of a metric switch)."""
+    from lupcore.dataset import load_dataset  # only here: the other figures need no data in this process
+
+    indicators = load_dataset().indicators
+    labels = {m: indicators[m].label for m in MAP_METRICS}
+    with streamlit("app.py") as server:
+        progress(f"map: one plain rerun, then {MAP_CYCLES} x {len(MAP_METRICS)} metric switches")
+        size, times = asyncio.run(_map_session(server.port, labels))
+    progress(f"map rerun {size:,} bytes; metric switch median {statistics.median(times):.1f} ms, "
+             f"max {max(times):.1f} ms")
+    return size / 1024, statistics.median(times)
+
+
+@figure("map_message_kb", "KB")
+def map_message_kb() -> float:
+    """Websocket bytes (KiB, full messages) of one rerun of the Walsall Map page on the default layer (aim < 100)."""
+    return _map_figures()[0]
+
+
+@figure("map_switch_metric", "ms")
+def map_switch_metric() -> float:
+    """Median rerun time after choosing another metric in the Map's metric selectbox (aim < 500)."""
+    return _map_figures()[1]
+
+
+# ----- Compare: switching the areas --------------------------------------------------------------
+
+async def _compare_session(port: int) -> list[float]:
+    session, first = await _open(port, "Compare")
+    _expect(first, "Compare", "Compare areas", "Missions", "Metrics")
+    times = []
+    for cycle in range(COMPARE_CYCLES + 1):
+        for codes in COMPARE_SETS:
+            await asyncio.sleep(THINK_S)
+            states = _widget_states(session, w_compare=[COMPARE_NAMES[c] for c in codes])
+            result = await session.rerun(states)
+            _expect(result, "Compare", "Compare areas", "Missions", "Metrics")
+            shown = parse_qs(session.query_string).get("cmp", [""])[0].split(",")
+            if shown != list(codes):
+                raise RuntimeError(f"Compare: asked for {codes}, the URL says cmp={shown}")
+            if cycle:
+                times.append(result.seconds * 1000)
+    await session.close()
+    return times
+
+
+@figure("compare_switch_areas", "ms")
+def compare_switch_areas() -> float:
+    """Median rerun time after changing the Compare page's areas (2 to 4 areas; aim < 1,000)."""
+    with streamlit("app.py") as server:
+        times = asyncio.run(_compare_session(server.port))
+    progress(f"compare switch median {statistics.median(times):.1f} ms, max {max(times):.1f} ms over {len(times)}")
+    return statistics.median(times)
+
