@@ -4,19 +4,28 @@ Our method (methods §4.3): latest values of context variables (area characteris
 outcomes being benchmarked), log-transformed where positive and right-skewed, z-scored over the
 candidate set, then a weighted Euclidean or a Ledoit–Wolf Mahalanobis distance. Missing values are
 never filled: a pair of areas is compared on the variables both have (see ``distance_matrix``).
+
+The checks of our neighbours against ONS's lists (``overlap_at_k``, ``jaccard``, ``mean_overlap``) and the
+"why is this a peer" table (``explain``) are in :mod:`lupcore.peer_checks`; they can still be imported from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 import pandas as pd
 
 from lupcore.dataset import Dataset, UnknownAreaError
 from lupcore.model import Role
+
+if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ (at the end) loads them on first use
+    from lupcore.peer_checks import explain as explain
+    from lupcore.peer_checks import jaccard as jaccard
+    from lupcore.peer_checks import mean_overlap as mean_overlap
+    from lupcore.peer_checks import overlap_at_k as overlap_at_k
 
 PeerKind = Literal["ons-global", "ons-economic", "ons-demographic", "nearest", "custom"]
 Method = Literal["euclidean", "mahalanobis"]
@@ -324,54 +333,6 @@ def comparator_set(codes: Iterable[str], dataset: Dataset,
     return tuple(kept), problems
 
 
-def overlap_at_k(ours: Sequence[str], ons: Sequence[str], k: int) -> float:
-    """Share of the top ``k`` of ONS's list also in our top ``k`` (order within the top k ignored)."""
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    return len(set(ours[:k]) & set(ons[:k])) / k
-
-
-def jaccard(ours: Sequence[str], ons: Sequence[str], k: int) -> float:
-    """|A ∩ B| / |A ∪ B| of the two top-``k`` lists (1 when both are empty)."""
-    a, b = set(ours[:k]), set(ons[:k])
-    return len(a & b) / len(a | b) if a | b else 1.0
-
-
-def mean_overlap(dataset: Dataset, k_values: Sequence[int] = (5, 10, 20), model: str = "global",
-                 variables: Sequence[str] = DEFAULT_VARIABLES, method: Method = "euclidean") -> pd.DataFrame:
-    """Mean overlap@k and Jaccard of our nearest neighbours with ONS's lists over all current LTLAs.
-
-    Candidates are all UK LTLAs, as in ONS's lists. Returns one row per k: k, overlap, jaccard, areas.
-    """
-    codes = dataset.comparison_codes("ltla")
-    dist = distance_matrix(context_matrix(dataset, codes, variables), method).to_numpy()
-    nb = dataset.neighbours
-    ons = nb[nb["model"] == model].sort_values("rank").groupby("area_code", observed=True)["neighbour_code"]
-    ons_lists = {str(code): [str(c) for c in group] for code, group in ons}
-    kmax, labels = max(k_values), np.asarray(codes, dtype=object)
-    pairs = [(_rank_row(labels, dist[i], i, kmax)["code"].tolist(), ons_lists[code])
-             for i, code in enumerate(codes) if code in ons_lists]
-    rows = [{"k": k, "overlap": float(np.mean([overlap_at_k(a, b, k) for a, b in pairs])),
-             "jaccard": float(np.mean([jaccard(a, b, k) for a, b in pairs])), "areas": len(pairs)}
-            for k in k_values]
-    return pd.DataFrame(rows)
-
-
-def explain(matrix_raw: pd.DataFrame, area_code: str, peer_codes: Sequence[str], method: Method = "euclidean",
-            weights: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """The "why is this a peer" table: raw values (not z-scores) of the area, then each peer, with distance.
-
-    ``matrix_raw`` is the untransformed candidate matrix (``context_matrix(..., transform=False)``);
-    distances are recomputed on it exactly as ``nearest_neighbours`` does, so they match.
-    """
-    missing = [c for c in [area_code, *peer_codes] if c not in matrix_raw.index]
-    if missing:
-        raise PeerError(f"Not in the candidate set: {', '.join(missing)}")
-    dist = distance_matrix(_transform(matrix_raw), method, weights)
-    rows = [area_code, *peer_codes]
-    return matrix_raw.loc[rows].assign(distance=dist.loc[area_code, rows].to_numpy()).rename_axis("area_code")
-
-
 def peer_group(dataset: Dataset, area_code: str, kind: PeerKind, k: int = DEFAULT_K,
                variables: Sequence[str] | None = None, custom: Iterable[str] = (),
                method: Method = "euclidean", same_nation: bool = False) -> PeerGroup:
@@ -398,3 +359,17 @@ def peer_group(dataset: Dataset, area_code: str, kind: PeerKind, k: int = DEFAUL
     near = nearest_neighbours(matrix, area_code, k, method)
     label = f"{len(near)} most similar areas on {len(near.attrs['variables'])} context variables ({method})"
     return PeerGroup("nearest", tuple(near["code"]), label, tuple(float(d) for d in near["distance"]))
+
+
+# peer_checks builds on the distances above, so importing it here at load time would be circular: whichever
+# module came first would meet the other half-made. Its names are loaded on first use instead (PEP 562).
+_CHECKS = frozenset({"explain", "jaccard", "mean_overlap", "overlap_at_k"})
+
+
+def __getattr__(name: str) -> object:
+    """``lupcore.peers.explain`` and the other checks, from :mod:`lupcore.peer_checks`."""
+    if name in _CHECKS:
+        from lupcore import peer_checks
+
+        return getattr(peer_checks, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
