@@ -13,7 +13,7 @@ import numpy as np
 from lupcore import choropleth
 from lupcore.charts import rag_text
 from lupcore.format import format_number, format_value
-from lupcore.model import Rag
+from lupcore.model import IndicatorMeta, Rag
 from lupcore.periods import display_label
 from lupcore.rag import RAG_BY_CODE, classify_scores
 from lupcore.scorecard import Engine
@@ -41,6 +41,7 @@ class MapLayer:
     categorical: bool
     legend_unit: str
     legend_note: str
+    legend_ticks: tuple[str, ...]
     no_data: list[str]  # names of areas without a value
 
 
@@ -62,10 +63,11 @@ def map_layer(engine: Engine, kind: str, key: int | str | None = None) -> MapLay
         direction = {1: "higher is better", -1: "lower is better"}.get(int(meta.polarity), "no better or worse")
         if kind == "metric_rag":
             return MapLayer(f"{meta.label}: status", rag_colours(engine.rag[:, j]), texts, status, None, True, "", direction,
-                            _missing(names, values))
+                            (), _missing(names, values))
         scale = choropleth.scale_for(values)
+        ticks = _ticks(scale, meta) if scale else ()
         return MapLayer(f"{meta.label} ({period})", choropleth.colours(values, scale), texts, status, scale, False,
-                        meta.unit, direction, _missing(names, values))
+                        meta.unit, direction, ticks, _missing(names, values))
     if kind in ("mission_score", "mission_rag"):
         m = int(key or 1)
         values = scores.mission[:, m - 1]
@@ -77,10 +79,22 @@ def map_layer(engine: Engine, kind: str, key: int | str | None = None) -> MapLay
     status = [RAG_WORDS[RAG_BY_CODE[int(c)]] for c in rag]
     label = f"Mission {key} score" if kind.startswith("mission") else "Overall Levelling Up score"
     if kind == "mission_rag":
-        return MapLayer(f"Mission {key}: status", rag_colours(rag), texts, status, None, True, "", "", _missing(names, values))
+        return MapLayer(f"Mission {key}: status", rag_colours(rag), texts, status, None, True, "", "", (),
+                        _missing(names, values))
     scale = choropleth.scale_for(values)
+    ticks = (*(format_number(t, 1) for t in scale.ticks(3)[:-1]), f"{format_number(scale.high, 1)} score (0–100)") if scale else ()
     return MapLayer(label, choropleth.colours(values, scale), texts, status, scale, False, "score (0–100)",
-                    "higher is better", _missing(names, values))
+                    "higher is better", ticks, _missing(names, values))
+
+
+def _ticks(scale: choropleth.ColourScale, meta: IndicatorMeta) -> tuple[str, ...]:
+    """Legend ticks with the unit once: '£542 · £699 · £856', '2,084 · 4,042 · 6,001 per 100,000 population'."""
+    values = scale.ticks(3)
+    if meta.unit.strip() in ("£", "%"):
+        return tuple(format_value(v, meta) for v in values)
+    texts = [format_value(v, meta, with_unit=False) for v in values]
+    texts[-1] = f"{texts[-1]} {meta.unit}".rstrip()
+    return tuple(texts)
 
 
 def _missing(names: list[str], values: np.ndarray) -> list[str]:

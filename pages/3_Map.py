@@ -7,11 +7,12 @@ import pydeck as pdk
 import streamlit as st
 
 from lupcore.choropleth import NO_DATA, lookup_expression
-from lupcore.format import format_number
+from lupcore.comparison import anonymised_names
 from lupcore.mapview import LAYER_KINDS, RAG_COLOURS, RAG_WORDS, map_layer
 from lupcore.model import Rag
 from lupui import data, state
 from lupui.frame import frame
+from lupui.render import CompactDeck
 from lupui.scoring import local_bundle, peers_for, tier_for
 
 ctx = frame("Map")
@@ -53,28 +54,33 @@ line_colour = lookup_expression([[0, 0, 0, 255] if i in selected else [0, 114, 1
                                  else [90, 90, 90, 160] for i in range(len(codes))])
 line_width = lookup_expression([4 if i in selected else 3 if i in peer_rows else 0.5 for i in range(len(codes))])
 
+# Polygons are drawn, not picked: the dots carry the tooltip and the click, so a hover never needs the
+# polygons in deck.gl's picking pass (slow without a GPU) and a click never sends an outline back.
 polygons = pdk.Layer(
-    "GeoJsonLayer", "app/static/boundaries-ltla.geojson", id="ltla", pickable=True, stroked=True, filled=True,
+    "GeoJsonLayer", "app/static/boundaries-ltla.geojson", id="ltla", pickable=False, stroked=True, filled=True,
     get_fill_color=lookup_expression(layer.colours), get_line_color=line_colour, get_line_width=line_width,
-    line_width_units=pdk.types.String("pixels"), line_width_min_pixels=0.5, auto_highlight=True,
+    line_width_units=pdk.types.String("pixels"), line_width_min_pixels=0.5,
     update_triggers={"getFillColor": [kind, str(key), layer.title], "getLineColor": [area.code, len(peer_rows)],
                      "getLineWidth": [area.code, len(peer_rows)]},
 )
 areas = ds.areas.loc[codes]
+shown_names = dict(zip(codes, panel.names, strict=True))
+if view.anonymised:  # peers lettered, as on the Peers and Compare pages
+    shown_names.update(anonymised_names([area.code, *(group.codes if group else ())], area.code))
 markers = pdk.Layer(
     "ScatterplotLayer",
-    [{"p": [round(lon, 4), round(lat, 4)], "code": c, "name": n, "v": v, "r": r}
-     for c, n, lon, lat, v, r in zip(codes, panel.names, areas["lon"], areas["lat"], layer.value_text,
-                                      layer.status_text, strict=True)],
-    id="markers", pickable=True, get_position="p", get_radius=600, radius_min_pixels=2.5, radius_max_pixels=6,
-    get_fill_color=[30, 30, 30, 200], get_line_color=[255, 255, 255, 255], stroked=True, line_width_min_pixels=0.5,
+    [{"p": [round(lon, 3), round(lat, 3)], "code": c, "name": shown_names[c], "v": v, "r": r}
+     for c, lon, lat, v, r in zip(codes, areas["lon"], areas["lat"], layer.value_text, layer.status_text, strict=True)],
+    id="markers", pickable=True, auto_highlight=True, get_position="p", get_radius=700, radius_min_pixels=3.5,
+    radius_max_pixels=8, get_fill_color=[30, 30, 30, 210], get_line_color=[255, 255, 255, 255], stroked=True,
+    line_width_min_pixels=0.8,
 )
 if zoom and selected:
     sub = areas.iloc[selected]
     view_state = pdk.ViewState(latitude=float(sub["lat"].mean()), longitude=float(sub["lon"].mean()), zoom=8.2)
 else:
     view_state = pdk.ViewState(latitude=54.6, longitude=-3.2, zoom=4.7)
-deck = pdk.Deck(layers=[polygons, markers], initial_view_state=view_state, map_provider=None, map_style=None,
+deck = CompactDeck(layers=[polygons, markers], initial_view_state=view_state, map_provider=None, map_style=None,
                 tooltip={"html": "<b>{name}</b><br/>{v}<br/>{r}",
                          "style": {"backgroundColor": "#1a1a1a", "color": "white", "fontSize": "14px"}})
 
@@ -82,8 +88,8 @@ st.subheader(layer.title)
 map_col, legend_col = st.columns([3, 1])
 with map_col:
     event = st.pydeck_chart(deck, height=640, key="w_map_chart", on_select="rerun", selection_mode="single-object")
-    st.caption("Hover over an area's dot for its value and status; click an area (or its dot) to make it the locality. "
-               "Black outline: the locality; blue outlines: its peers.")
+    st.caption("Hover over an area's dot for its value and status; click a dot to make that area the locality (or "
+               "use the picker in the sidebar). Black outline: the locality; blue outlines: its peers.")
 with legend_col:
     st.markdown("**Legend**")
     if layer.categorical:
@@ -95,9 +101,7 @@ with legend_col:
     elif layer.scale is not None:
         st.markdown(f'<div style="height:1.1em;background:{layer.scale.css_gradient()};border:1px solid #555"></div>',
                     unsafe_allow_html=True)
-        ticks = layer.scale.ticks(3)
-        st.markdown(f"{format_number(ticks[0], 1)} · {format_number(ticks[1], 1)} · {format_number(ticks[2], 1)} "
-                    f"{html.escape(layer.legend_unit)}")
+        st.markdown(" · ".join(html.escape(t) for t in layer.legend_ticks))
         if layer.scale.kind == "diverging":
             st.caption("Diverging scale centred on zero (the data have both signs).")
         r, g, b, _ = NO_DATA

@@ -53,7 +53,9 @@ if spec.kind == "nearest":
     st.multiselect("Context variables (area characteristics, never the outcomes being compared)", variables,
                    format_func=labels.get, key="w_peer_vars",
                    on_change=lambda: set_peers(variables=tuple(ss["w_peer_vars"])))
-if spec.kind == "custom":
+if spec.kind == "custom" and view.anonymised:
+    st.caption("Anonymised: switch anonymised mode off to change the named comparators.")
+elif spec.kind == "custom":
     pick = ds.pickable()
     pick = pick[pick["tier"] == ds.areas.loc[area.code, "tier"]]
     names = dict(zip(pick["code"], pick["name"], strict=True))
@@ -73,15 +75,16 @@ if view.anonymised:
     names.update(anonymised_names(codes, area.code))
 st.markdown(f"**{group.label}** · these peers also set the *peer median* and *peer best* benchmark presets "
             "(Weights and methods page).")
+with st.expander(f"The {len(group.codes)} peers"):
+    listed = [names[c] + (f" (distance {d:.2f})" if group.distances else "")
+              for c, d in zip(group.codes, group.distances or [None] * len(group.codes), strict=True)]
+    st.markdown(", ".join(listed))
 
 cluster = ds.clusters[(ds.clusters["area_code"] == area.code) & (ds.clusters["model"] == "global")]
 if len(cluster) and pd.notna(cluster["cluster"].iloc[0]):
     letter = str(cluster["cluster"].iloc[0])
     st.caption(f"ONS global cluster {letter}: {ds.cluster_descriptions.get('global', {}).get(letter.lower(), '')}")
 
-members = pd.DataFrame({"Peer": [names[c] for c in group.codes], "Code": ["–" if view.anonymised else c for c in group.codes]})
-if group.distances:
-    members["Distance"] = [round(d, 2) for d in group.distances]
 if spec.kind == "nearest":
     ons = ons_neighbours(ds, area.code, "global", 20)["code"].tolist()
     if ons:
@@ -116,6 +119,9 @@ with tab_heat:
         st.caption("Each cell is the metric's normalised score (higher is better after polarity); grey means no data.")
 with tab_why:
     chosen = tuple(spec.variables or default_variables(ds))
+    if view.anonymised:
+        st.info("Hidden in anonymised mode: the context figures would identify the areas.")
+        st.stop()
     try:
         matrix = context_matrix(ds, ds.comparison_codes(tier_for(area.code)), chosen, transform=False)
         why = explain(matrix, area.code, list(group.codes))

@@ -24,10 +24,13 @@ if area.code not in chosen:
 
 if not view.presenter:
     c1, c2, c3 = st.columns([3, 1, 1])
-    state.widget_value("w_compare", chosen)
-    c1.multiselect(f"Areas to compare (2 to {MAX_COMPARE}; the locality first)", list(names), format_func=names.get,
-                   max_selections=MAX_COMPARE, key="w_compare",
-                   on_change=lambda: state.update(compare=tuple(ss["w_compare"])))
+    if view.anonymised:  # the picker would name the lettered areas; choose them before anonymising
+        c1.caption("Anonymised: switch anonymised mode off to change which areas are compared.")
+    else:
+        state.widget_value("w_compare", chosen)
+        c1.multiselect(f"Areas to compare (2 to {MAX_COMPARE}; the locality first)", list(names),
+                       format_func=names.get, max_selections=MAX_COMPARE, key="w_compare",
+                       on_change=lambda: state.update(compare=tuple(ss["w_compare"])))
     state.widget_value("w_compare_anon", view.anonymised)
     c2.toggle("Anonymised", key="w_compare_anon", help="Show other areas as Area A, Area B…",
               on_change=lambda: state.update(anonymised=bool(ss["w_compare_anon"])))
