@@ -1,17 +1,16 @@
 """Scorecard: every metric against its minimum and target, RAG per metric and mission, score and rank."""
 
-import pandas as pd
 import streamlit as st
 
-from lupcore.format import format_number, format_value
+from lupcore.format import format_number
 from lupcore.model import CAPITALS, Rag
 from lupcore.rag import MISSION_RAG_RULE
 from lupcore.scorecard import summarise
 from lupcore.settings import MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS
-from lupui import charts, data, render, state
+from lupui import charts, data, render, state, tables
 from lupui.foresight import intervals
 from lupui.frame import frame
-from lupui.scoring import current, spine_spec, trend_series
+from lupui.scoring import current, spine_spec
 
 ctx = frame("Scorecard")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
@@ -40,15 +39,9 @@ summary = summarise(card)
 top[2].markdown(f"**In short.** {summary.headline}")
 
 st.subheader("Missions")
-missions = pd.DataFrame({
-    "Mission": [m.mission.title for m in card.missions],
-    "Status": [render.rag_cell(m.rag) for m in card.missions],
-    "Score": [format_number(m.score, 1) for m in card.missions],
-    "Score if every metric at minimum": [format_number(m.score_at_minimum, 1) for m in card.missions],
-    "Score if every metric at target": [format_number(m.score_at_target, 1) for m in card.missions],
-    "Metrics with data": [m.coverage if m.applicable else "no local measure" for m in card.missions],
-})
-st.dataframe(missions, hide_index=True, width="stretch", height=38 + 35 * len(missions))
+key = (now.panel.tier, now.local_key, data.settings_key(s), now.engine.peer_codes, area.code)
+missions = tables.missions_table(key, card)
+st.dataframe(missions, hide_index=True, width="stretch", height=38 + 35 * missions.num_rows)
 st.caption(f":material/rule: {MISSION_RAG_RULE}")
 
 left, mid, right = st.columns(3)
@@ -75,44 +68,12 @@ pick_rag = f3.multiselect("Status", rag_order, format_func=render.rag_text, key=
 pick_control = f4.multiselect("Local control", ["high", "medium", "low"], format_func=str.capitalize, key="w_sc_ctl")
 show_context = st.toggle("Include context metrics (not scored)", value=False, key="w_sc_context")
 
-rows = [m for m in card.metrics
-        if (show_context or m.meta.scorable or m.meta.local)
-        and (not pick_missions or m.meta.mission in pick_missions)
-        and (not pick_capitals or m.meta.capital in pick_capitals)
-        and (not pick_rag or m.rag in pick_rag)
-        and (not pick_control or m.meta.local_control.value in pick_control)]
-rows.sort(key=lambda m: (m.meta.mission or 99, m.meta.role.value != "headline"))
-
-
-def clarity(m) -> str:
-    if m.clear is None:
-        return "no CI" if m.rag != Rag.GREY else ""
-    return "clear" if m.clear else "not clear"
-
-
-trends = trend_series(tuple((m.meta.id, area.utla_code if m.from_upper_tier else area.code)
-                             for m in rows if not m.meta.local))
-
-
-table = pd.DataFrame({
-    "Mission": [mission_names.get(m.meta.mission, "Context") for m in rows],
-    "Metric": [m.meta.label + (" (local)" if m.meta.local else "") for m in rows],
-    "Value": [format_value(m.value, m.meta) for m in rows],
-    "Period": [render.period_text(m.period) for m in rows],
-    "Minimum": [f"{format_value(m.minimum, m.meta)} ({m.minimum_label})" if m.meta.polarity else "–" for m in rows],
-    "Target": [f"{format_value(m.target, m.meta)} ({m.target_label})" if m.meta.polarity else "–" for m in rows],
-    "Status": [render.rag_cell(m.rag) for m in rows],
-    "Clarity": [clarity(m) for m in rows],
-    "Trend": [list(trends.get(m.meta.id, ())) for m in rows],
-    "Latest change": [m.direction or "–" for m in rows],
-    "Weight": [m.weight for m in rows],
-    "Local control": [m.meta.local_control.value for m in rows],
-    "Note": [("County value" if m.from_upper_tier else "") + (" · " + m.meta.boundary_note if m.meta.boundary_note else "")
-             for m in rows],
-})
+filters = (tuple(pick_missions), tuple(pick_capitals), tuple(r.value for r in pick_rag), tuple(pick_control),
+           show_context)
+table, ids = tables.metrics_table(key, filters, card)
 st.dataframe(
     table,
-    hide_index=True, width="stretch", height=min(38 + 35 * len(table), 720),
+    hide_index=True, width="stretch", height=min(38 + 35 * table.num_rows, 720),
     column_config={
         "Trend": st.column_config.LineChartColumn("Trend", width="small", help="Published values, oldest to newest"),
         "Weight": st.column_config.NumberColumn("Weight", format="%.2f", help="Weight within its mission (0 = not scored)"),
@@ -122,10 +83,9 @@ st.caption("Status: ✔ Green = at or better than target; ◆ Amber = between mi
            "– Not rated = no value or no judgement. Clarity: whether the 95% confidence interval lies wholly on one side "
            "of the threshold that decided the status (only where the source publishes intervals).")
 
-if rows:
+if ids:
     st.subheader("Where the area sits among comparable areas")
-    spec = spine_spec(now.panel.tier, now.local_key, data.settings_key(s), now.engine.peer_codes, area.code,
-                      tuple(m.meta.id for m in rows), now.engine)
+    spec = spine_spec(*key, ids, now.engine)
     if spec:
         st.vega_lite_chart(spec, width="stretch")
         st.caption(charts.SPINE_LEGEND)

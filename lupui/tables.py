@@ -1,0 +1,74 @@
+"""The Scorecard's tables, built once per view and filter and handed to Streamlit as Arrow tables.
+
+Converting a DataFrame to Arrow is most of a table's cost on every rerun; caching the Arrow table
+keeps a rerun of an unchanged view close to the cost of an empty page.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import streamlit as st
+
+from lupcore.format import format_number, format_value
+from lupcore.model import Rag
+from lupcore.scorecard import MetricRow, Scorecard
+from lupui import render
+from lupui.scoring import trend_series
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def missions_table(key: tuple, _card: Scorecard) -> pa.Table:
+    """One row per mission: status, score, the scores at minimum and target, coverage."""
+    card = _card
+    return pa.table({
+        "Mission": [m.mission.title for m in card.missions],
+        "Status": [render.rag_cell(m.rag) for m in card.missions],
+        "Score": [format_number(m.score, 1) for m in card.missions],
+        "Score if every metric at minimum": [format_number(m.score_at_minimum, 1) for m in card.missions],
+        "Score if every metric at target": [format_number(m.score_at_target, 1) for m in card.missions],
+        "Metrics with data": [m.coverage if m.applicable else "no local measure" for m in card.missions],
+    })
+
+
+def _clarity(m: MetricRow) -> str:
+    if m.clear is None:
+        return "no CI" if m.rag != Rag.GREY else ""
+    return "clear" if m.clear else "not clear"
+
+
+def _rows(card: Scorecard, filters: tuple) -> list[MetricRow]:
+    missions, capitals, rags, controls, show_context = filters
+    rows = [m for m in card.metrics
+            if (show_context or m.meta.scorable or m.meta.local)
+            and (not missions or m.meta.mission in missions)
+            and (not capitals or m.meta.capital in capitals)
+            and (not rags or m.rag.value in rags)
+            and (not controls or m.meta.local_control.value in controls)]
+    return sorted(rows, key=lambda m: (m.meta.mission or 99, m.meta.role.value != "headline"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def metrics_table(key: tuple, filters: tuple, _card: Scorecard) -> tuple[pa.Table, tuple[str, ...]]:
+    """Every metric that passes the filters (missions, capitals, RAG values, local control, context)."""
+    card, area = _card, _card.area
+    rows = _rows(card, filters)
+    missions = {m.mission.number: m.mission.title for m in card.missions}
+    trends = trend_series(tuple((m.meta.id, area.utla_code if m.from_upper_tier else area.code)
+                                for m in rows if not m.meta.local))
+    table = pa.table({
+        "Mission": [missions.get(m.meta.mission, "Context") for m in rows],
+        "Metric": [m.meta.label + (" (local)" if m.meta.local else "") for m in rows],
+        "Value": [format_value(m.value, m.meta) for m in rows],
+        "Period": [render.period_text(m.period) for m in rows],
+        "Minimum": [f"{format_value(m.minimum, m.meta)} ({m.minimum_label})" if m.meta.polarity else "–" for m in rows],
+        "Target": [f"{format_value(m.target, m.meta)} ({m.target_label})" if m.meta.polarity else "–" for m in rows],
+        "Status": [render.rag_cell(m.rag) for m in rows],
+        "Clarity": [_clarity(m) for m in rows],
+        "Trend": pa.array([list(trends.get(m.meta.id, ())) for m in rows], type=pa.list_(pa.float64())),
+        "Latest change": [m.direction or "–" for m in rows],
+        "Weight": pa.array([m.weight for m in rows], type=pa.float64()),
+        "Local control": [m.meta.local_control.value for m in rows],
+        "Note": [("County value" if m.from_upper_tier else "")
+                 + (" · " + m.meta.boundary_note if m.meta.boundary_note else "") for m in rows],
+    })
+    return table, tuple(m.meta.id for m in rows)
