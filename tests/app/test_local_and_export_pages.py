@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 import streamlit
+from pagekit import open_page as _open
+from pagekit import url
 from streamlit.testing.v1 import AppTest
 
 APP = "../../app.py"  # AppTest resolves paths against this test file
@@ -29,18 +31,12 @@ LINK = {"area": WALSALL, "mw": "1:50", "scen": "Pay~gross_weekly_pay=target"}
 SUBMIT = "FormSubmitter:w_meta_form-Add these metrics"
 
 
-def url(at: AppTest) -> dict[str, str]:
-    return {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+
+
 
 
 def open_page(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or LINK).items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return _open(page, **(params or LINK))
 
 
 def uploader(at: AppTest, prefix: str) -> Any:

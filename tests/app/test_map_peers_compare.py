@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from pagekit import open_page, url
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
@@ -39,18 +40,8 @@ MAX_MAP_MESSAGE = 100_000  # bytes; the issue's ceiling for the per-rerun map me
 WORD_TO_RAG = {word: rag for rag, word in RAG_WORDS.items()}
 
 
-def open_page(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
-def url(at: AppTest) -> dict[str, str]:
-    return {k: (v[0] if isinstance(v := at.query_params[k], list) else v) for k in at.query_params}
 
 
 def texts(at: AppTest) -> list[str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pagekit import open_page, url
 from streamlit.testing.v1 import AppTest
 
 from lupcore.dataset import Dataset
@@ -28,18 +29,14 @@ ENDS_IN_2019 = re.compile(r"\((?:\d{1,2} [A-Z][a-z]{2} )?2019\)$|\(\d{4}/19\)$|\
 PROBABILITY = re.compile(r"\((?:under |over )?\d{1,3}%\)")  # "likely (89%)", "very unlikely (under 1%)"
 
 
+
+
+
+
 def run_page(page: str = PAGE, **params: str) -> AppTest:
-    """A new session opened on ``page`` by a link carrying ``params`` (a cold deep link)."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["area"] = WALSALL
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    return at.run()
+    """A new session opened on ``page`` by a link for Walsall carrying ``params``."""
+    return open_page(page, check=False, area=WALSALL, **params)
 
-
-def url(at: AppTest) -> dict[str, str]:
-    return {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
 
 
 def table(at: AppTest) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 import pytest
+from pagekit import open_page as _open
 from streamlit.testing.v1 import AppTest
 
 from lupcore.charts import rag_text
@@ -29,13 +30,11 @@ RANK_TEXT = re.compile(r"^\d+(st|nd|rd|th) of 294 local authorities in England$"
 STATUS_WORDS = {rag_text(r) for r in Rag}
 
 
+
+
 def open_page(**params: str) -> AppTest:
     """A new session's first run of the Scorecard, as a deep link ``/Scorecard?…`` opens it."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)  # before the first run: pages/ discovery resolves it by file name
-    return at.run()
+    return _open(PAGE, check=False, **params)
 
 
 def captions(at: AppTest) -> list[str]:

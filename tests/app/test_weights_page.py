@@ -8,6 +8,8 @@ shared links silently wrong.
 from __future__ import annotations
 
 import pytest
+from pagekit import open_page as _open
+from pagekit import url
 from streamlit.testing.v1 import AppTest
 
 APP = "../../app.py"  # relative to this file (AppTest's rule)
@@ -18,21 +20,13 @@ URL_VERSION_KEY = "v"  # lupcore.session adds it to every non-empty link; it car
 SETTING_KEYS = {"min", "tgt", "minx", "tgtx", "cmin", "ctgt", "norm", "agg", "ev", "wp", "kill", "mw", "iw", "ex"}
 
 
+
+
+
+
 def open_page(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    return at.run()
+    return _open(PAGE, check=False, **params)
 
-
-def url(at: AppTest) -> dict[str, str]:
-    """The query string as plain strings (AppTest may give one-element lists)."""
-    out = {}
-    for key in at.query_params:
-        value = at.query_params[key]
-        out[key] = value[0] if isinstance(value, list) else value
-    return out
 
 
 def score(at: AppTest) -> str:

@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 
 import pytest
+from pagekit import open_page, url
 from streamlit.testing.v1 import AppTest
 
 from lupcore.dataset import Dataset
@@ -26,20 +27,14 @@ PAY_TO_TARGET = "Pay~gross_weekly_pay=target"
 JOBS = "Jobs~claimant_rate=-2;employment_rate=+5%"
 
 
+
+
+
+
 def run_page(page: str = PAGE, **params: str) -> AppTest:
-    """A new session opened on ``page`` by a link carrying ``params``."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["area"] = WALSALL
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """A new session opened on ``page`` by a link for Walsall carrying ``params``."""
+    return open_page(page, check=True, area=WALSALL, **params)
 
-
-def url(at: AppTest) -> dict[str, str]:
-    return {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
 
 
 def metric_value(at: AppTest, label_start: str) -> str:
