@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 SHARED ?= ../shared
 
-.PHONY: run test test-fast data bench lint help
+.PHONY: run test test-fast coverage data bench lint help
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -30,6 +30,10 @@ test: $(VENV)/.dev  ## the whole suite: core, AppTest and real-browser tests
 
 test-fast: $(VENV)/.dev  ## everything except the browser journeys
 	$(BIN)/python -m pytest -m "not browser"
+
+coverage: $(VENV)/.dev  ## statement coverage of lupcore and lupui by the non-browser tests
+	$(BIN)/python -m coverage run --source=lupcore,lupui -m pytest -m "not browser"
+	$(BIN)/python -m coverage report --skip-covered
 
 data: $(VENV)/.runtime  ## rebuild data/ from the raw ONS files in $(SHARED)
 	$(BIN)/python -m lupcore.ingest --shared $(SHARED) --registry registry --out data
