@@ -35,6 +35,8 @@ panel = now.panel
 cover = panel.covers()[panel.position(area.code)]
 metas = [m for j, m in enumerate(panel.indicators) if cover[j] and m.scorable]
 EDITOR_KEYS = ("w_weights_editor", "w_bench_editor")
+# Fixed column widths (px) so every column of the weights editor fits beside the preview without scrolling.
+WEIGHT_COLUMNS = {"Mission": 60, "Metric": 200, "Role": 80, "Local control": 70, "Include": 70, "Weight": 70}
 ss = st.session_state
 ss["w_metric_ids"] = [m.id for m in metas]
 
@@ -155,8 +157,14 @@ with controls:
     st.data_editor(
         table, key="w_weights_editor", hide_index=True, width="stretch", height=min(38 + 35 * len(table), 560),
         disabled=["Mission", "Metric", "Role", "Local control"], on_change=on_weights_editor,
-        column_config={"Weight": st.column_config.NumberColumn(min_value=0.0, max_value=10.0, step=0.25, format="%.2f"),
-                       "Include": st.column_config.CheckboxColumn(help="Leave the metric out of every score")},
+        column_config={"Mission": st.column_config.NumberColumn(width=WEIGHT_COLUMNS["Mission"]),
+                       "Metric": st.column_config.TextColumn(width=WEIGHT_COLUMNS["Metric"]),
+                       "Role": st.column_config.TextColumn(width=WEIGHT_COLUMNS["Role"]),
+                       "Local control": st.column_config.TextColumn("Control", width=WEIGHT_COLUMNS["Local control"]),
+                       "Weight": st.column_config.NumberColumn(min_value=0.0, max_value=10.0, step=0.25, format="%.2f",
+                                                               width=WEIGHT_COLUMNS["Weight"]),
+                       "Include": st.column_config.CheckboxColumn(help="Leave the metric out of every score",
+                                                                  width=WEIGHT_COLUMNS["Include"])},
     )
 
     st.subheader("Benchmarks")
