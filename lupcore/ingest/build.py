@@ -152,7 +152,7 @@ def indicator_metadata(registry: list[dict[str, str]], obs: pd.DataFrame, areas:
             "role": row["role"],
             "local_control": row["local_control"],
             "value_type": row["value_type"],
-            "source_org": row["source_org"],
+            "source_org": row["source_org"].replace("|", "; "),  # several organisations, one line
             "source_url": row["source_url"],
             "caveats": row["caveats"],
             "mission_target": float(row["mission_target"]) if row["mission_target"] else None,
