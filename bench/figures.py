@@ -14,7 +14,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass
 
 from bench.registry import figure
 from bench.server import ROOT, Server, streamlit
@@ -101,14 +103,24 @@ def _elapsed(server: Server) -> float:
 
 # ----- reruns on a warm server, as ratios ----------------------------------------------------
 
-async def _interleaved_reruns(ports: dict[str, int]) -> dict[str, list[float]]:
+@dataclass(frozen=True)
+class Variant:
+    """One server's page in an interleaved rerun comparison, with a check that it drew the right thing."""
+
+    script: str
+    page: str = ""  # URL path of a pages/ page; "" for the main script
+    query: str = ""
+    check: Callable[[RunResult], None] | None = None
+
+
+async def _interleaved_reruns(ports: dict[str, int], variants: dict[str, Variant]) -> dict[str, list[float]]:
     sessions = {}
     for name, port in ports.items():
-        query = QUERY if name == "overview" else ""
-        session = await StSession(port, query_string=query).connect()
+        v = variants[name]
+        session = await StSession(port, query_string=v.query, page_name=v.page).connect()
         first = await session.first_run()
-        if name == "overview":
-            _check_overview(first)
+        if v.check:
+            v.check(first)
         for _ in range(WARM_UP_RERUNS):
             await session.rerun()
         sessions[name] = session
@@ -118,25 +130,32 @@ async def _interleaved_reruns(ports: dict[str, int]) -> dict[str, list[float]]:
         for name in order[round_no % len(order):] + order[:round_no % len(order)]:  # rotate who goes first
             await asyncio.sleep(THINK_S)
             result = await sessions[name].rerun()
-            if name == "overview":
-                _check_overview(result)
+            if variants[name].check:
+                variants[name].check(result)
             times[name].append(result.seconds * 1000)
     for session in sessions.values():
         await session.close()
     return times
 
 
-@functools.cache
-def _rerun_medians() -> dict[str, float]:
+def interleaved_medians(variants: dict[str, Variant]) -> dict[str, float]:
+    """Median rerun time of each variant, each on its own server, reruns interleaved A B A B."""
     with ExitStack() as stack:
-        ports = {}
-        for name, script in RERUN_VARIANTS.items():
-            ports[name] = stack.enter_context(streamlit(script)).port
-        progress(f"interleaving {RERUN_ROUNDS} reruns of {', '.join(RERUN_VARIANTS)}")
-        times = asyncio.run(_interleaved_reruns(ports))
+        ports = {name: stack.enter_context(streamlit(v.script)).port for name, v in variants.items()}
+        progress(f"interleaving {RERUN_ROUNDS} reruns of {', '.join(variants)}")
+        times = asyncio.run(_interleaved_reruns(ports, variants))
     medians = {name: statistics.median(values) for name, values in times.items()}
     progress("rerun medians: " + ", ".join(f"{k} {v:.1f} ms" for k, v in medians.items()))
     return medians
+
+
+@functools.cache
+def _rerun_medians() -> dict[str, float]:
+    return interleaved_medians({
+        "overview": Variant(RERUN_VARIANTS["overview"], query=QUERY, check=_check_overview),
+        "empty": Variant(RERUN_VARIANTS["empty"]),
+        "baseline": Variant(RERUN_VARIANTS["baseline"]),
+    })
 
 
 @figure("overview_rerun", "ms")

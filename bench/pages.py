@@ -14,17 +14,22 @@ from __future__ import annotations
 import asyncio
 import functools
 import statistics
-from contextlib import ExitStack
 from urllib.parse import parse_qs
 
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 
-from bench.figures import AREA_NAME, QUERY, RERUN_ROUNDS, THINK_S, WARM_UP_RERUNS, progress
+from bench.figures import (
+    AREA_NAME,
+    QUERY,
+    THINK_S,
+    Variant,
+    interleaved_medians,
+    progress,
+)
 from bench.registry import figure
 from bench.server import streamlit
 from bench.wsclient import RunResult, StSession
 
-SCORECARD_VARIANTS = {"scorecard": ("app.py", "Scorecard"), "empty": ("bench/empty_page.py", "")}
 MAP_DEFAULT_TITLE = "Overall Levelling Up score"
 METRIC_KIND = "A metric's value"  # the label of kind "metric_value" in lupcore.mapview.LAYER_KINDS
 # Consecutive entries differ, so every timed rerun is a real switch; the set mixes units, periods,
@@ -67,40 +72,15 @@ async def _open(port: int, page: str) -> tuple[StSession, RunResult]:
 
 # ----- Scorecard rerun against an empty page ----------------------------------------------------
 
-async def _interleaved_scorecard(ports: dict[str, int]) -> dict[str, list[float]]:
-    sessions: dict[str, StSession] = {}
-    for name, port in ports.items():
-        page = SCORECARD_VARIANTS[name][1]
-        session = await StSession(port, query_string=QUERY if page else "", page_name=page).connect()
-        first = await session.first_run()
-        if name == "scorecard":
-            _expect(first, "Scorecard", f"Scorecard: {AREA_NAME}")
-        for _ in range(WARM_UP_RERUNS):
-            await session.rerun()
-        sessions[name] = session
-    times: dict[str, list[float]] = {name: [] for name in sessions}
-    order = list(sessions)
-    for round_no in range(RERUN_ROUNDS):
-        for name in order[round_no % len(order):] + order[:round_no % len(order)]:
-            await asyncio.sleep(THINK_S)
-            result = await sessions[name].rerun()
-            if name == "scorecard":
-                _expect(result, "Scorecard", f"Scorecard: {AREA_NAME}", "Missions", "Every metric")
-            times[name].append(result.seconds * 1000)
-    for session in sessions.values():
-        await session.close()
-    return times
-
-
 @functools.cache
 def _scorecard_medians() -> dict[str, float]:
-    with ExitStack() as stack:
-        ports = {name: stack.enter_context(streamlit(script)).port for name, (script, _) in SCORECARD_VARIANTS.items()}
-        progress(f"interleaving {RERUN_ROUNDS} reruns of the Scorecard page and the empty page")
-        times = asyncio.run(_interleaved_scorecard(ports))
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    progress("rerun medians: " + ", ".join(f"{k} {v:.1f} ms" for k, v in medians.items()))
-    return medians
+    def drew_scorecard(result: RunResult) -> None:
+        _expect(result, "Scorecard", f"Scorecard: {AREA_NAME}", "Missions", "Every metric")
+
+    return interleaved_medians({
+        "scorecard": Variant("app.py", page="Scorecard", query=QUERY, check=drew_scorecard),
+        "empty": Variant("bench/empty_page.py"),
+    })
 
 
 @figure("scorecard_rerun", "ms")

@@ -29,3 +29,24 @@ def open_page(page: str = "app.py", *, check: bool = True, timeout: int = 60, **
 def url(at: AppTest) -> dict[str, str]:
     """The page's query parameters as plain strings (AppTest keeps repeated keys as lists)."""
     return {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+
+
+def with_local_metric(page: str, csv_text: str, area: str = "E08000030", **meta: object) -> AppTest:
+    """A new session on ``page`` for ``area`` already holding one local metric read from ``csv_text``.
+
+    ``meta`` overrides the metric's metadata (source, polarity, mission…), as the Local metrics form would.
+    """
+    from dataclasses import replace
+
+    from lupcore.dataset import load_dataset
+    from lupcore.uploads import parse_upload
+
+    known = {r.code: r.name for r in load_dataset().pickable().itertuples(index=False)}
+    metric = parse_upload("pride_in_place.csv", csv_text.encode(), known).metrics[0]
+    metric = metric.with_meta(replace(metric.meta, **meta))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["area"] = area
+    at.session_state["lupe_local_metrics"] = (metric,)
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -8,17 +8,15 @@ so every baseline rule and both projection outcomes appear on one council.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from pagekit import open_page, url
+from pagekit import open_page, url, with_local_metric
 from streamlit.testing.v1 import AppTest
 
 from lupcore.dataset import Dataset
 from lupcore.model import Polarity
-from lupcore.uploads import parse_upload
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = "../../app.py"  # AppTest resolves paths against this test file
@@ -168,19 +166,10 @@ def test_bad_baseline_in_a_link_is_named_and_ignored() -> None:
 
 def with_local_series(dataset: Dataset) -> AppTest:
     """A session holding an own metric with six annual values for five West Midlands councils."""
-    known = {r.code: r.name for r in dataset.pickable().itertuples(index=False)}
     codes = ("E08000030", "E08000031", "E08000025", "E08000026", "E08000027")
     csv = "area_code,period,value\n" + "".join(
         f"{code},{year},{50 + i + 1.5 * (year - 2019)}\n" for i, code in enumerate(codes) for year in range(2019, 2025))
-    metric = parse_upload("pride_in_place.csv", csv.encode(), known).metrics[0]
-    metric = metric.with_meta(replace(metric.meta, source="Residents' survey", polarity=Polarity.HIGHER_IS_BETTER,
-                                      mission=9))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["area"] = WALSALL
-    at.session_state["lupe_local_metrics"] = (metric,)
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return with_local_metric(PAGE, csv, source="Residents' survey", polarity=Polarity.HIGHER_IS_BETTER, mission=9)
 
 
 def test_local_metric_joins_the_progress_table(dataset: Dataset) -> None:

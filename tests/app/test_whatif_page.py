@@ -7,16 +7,14 @@ to show that the rank interval, not just the point rank, is what a user should r
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import pytest
-from pagekit import open_page, url
+from pagekit import open_page, url, with_local_metric
 from streamlit.testing.v1 import AppTest
 
 from lupcore.dataset import Dataset
 from lupcore.model import Polarity
 from lupcore.session import decode_query
-from lupcore.uploads import parse_upload
 
 APP = "../../app.py"  # AppTest resolves paths against this test file
 PAGE = "pages/7_What_if.py"
@@ -290,16 +288,10 @@ def test_what_would_it_take_never_names_an_impossible_value(with_a_scenario: App
 
 
 def test_local_metric_can_be_changed_in_a_scenario(dataset: Dataset) -> None:
-    known = {r.code: r.name for r in dataset.pickable().itertuples(index=False)}
     codes = ("E08000030", "E08000031", "E08000025", "E08000026", "E08000027")
     csv = "area_code,period,value\n" + "".join(f"{code},2024,{55 + 3 * i}\n" for i, code in enumerate(codes))
-    metric = parse_upload("pride_in_place.csv", csv.encode(), known).metrics[0]
-    metric = metric.with_meta(replace(metric.meta, source="Residents' survey", polarity=Polarity.HIGHER_IS_BETTER,
-                                      mission=9))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["area"] = WALSALL
-    at.session_state["lupe_local_metrics"] = (metric,)
-    at.switch_page(PAGE).run()
+    at = with_local_metric(PAGE, csv, source="Residents' survey", polarity=Polarity.HIGHER_IS_BETTER, mission=9)
+    metric = at.session_state["lupe_local_metrics"][0]
     assert "Pride in place" in at.selectbox(key="w_wi_metric").options
     save(add_change(at, metric.meta.id, "target"), "Pride")
     assert not at.exception and not at.warning, [w.value for w in at.warning]
