@@ -46,7 +46,7 @@ BASE_CSS = """
             font-size:0.95em; white-space:nowrap}
 .lupe-muted {color:#555; font-size:0.9em}
 [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {white-space: normal; overflow: visible;
-                                                                  text-overflow: clip}
+                                                                  text-overflow: clip; overflow-wrap: anywhere}
 .lupe-gap {border-left:4px solid #BBBBBB; padding:0.2rem 0.8rem; color:#333; background:#f6f6f6}
 </style>
 """
