@@ -96,6 +96,53 @@ def scorecard_rerun_vs_empty_page() -> float:
     return medians["scorecard"] / medians["empty"]
 
 
+# ----- Scorecard filter change: a partial rerun of the metric section -------------------------
+
+STATUS_FILTERS = (["✔ Green"], ["✖ Red"], ["◆ Amber", "✖ Red"], [])  # labels of the Status multiselect
+FILTER_CYCLES = 8
+
+
+async def _filter_changes(port: int) -> list[float]:
+    session, first = await _open(port, "Scorecard")
+    _expect(first, "Scorecard", f"Scorecard: {AREA_NAME}", "Every metric")
+    fragment = session.widget_fragments.get("w_sc_rag", "")
+    if not fragment:
+        raise RuntimeError("Scorecard: the Status filter is not drawn inside an st.fragment")
+    times = []
+    for cycle in range(FILTER_CYCLES + 1):
+        for labels in STATUS_FILTERS:
+            await asyncio.sleep(THINK_S)
+            result = await session.rerun(_widget_states(session, w_sc_rag=labels), fragment_id=fragment)
+            _expect(result, "Scorecard", "Every metric")
+            if any(h.startswith("Scorecard:") for h in result.headings):
+                raise RuntimeError("Scorecard: a filter change reran the whole page")
+            if cycle:  # the first pass is a warm-up
+                times.append(result.seconds * 1000)
+    await session.close()
+    return times
+
+
+@functools.cache
+def _filter_change_ms() -> float:
+    with streamlit("app.py") as server:
+        progress(f"scorecard: {FILTER_CYCLES} x {len(STATUS_FILTERS)} Status filter changes")
+        times = asyncio.run(_filter_changes(server.port))
+    progress(f"filter change median {statistics.median(times):.1f} ms, max {max(times):.1f} ms")
+    return statistics.median(times)
+
+
+@figure("scorecard_filter_change", "ms")
+def scorecard_filter_change() -> float:
+    """Median time of changing the Scorecard's Status filter: only the metric section (an st.fragment) reruns."""
+    return _filter_change_ms()
+
+
+@figure("scorecard_filter_change_vs_empty_page", "x")
+def scorecard_filter_change_vs_empty_page() -> float:
+    """Filter change ÷ rerun of a one-title page (the empty page from the Scorecard rerun figure)."""
+    return _filter_change_ms() / _scorecard_medians()["empty"]
+
+
 # ----- Map: bytes per rerun and switching the metric -------------------------------------------
 
 async def _map_session(port: int, labels: dict[str, str]) -> tuple[int, list[float]]:

@@ -44,6 +44,7 @@ class StSession:
         self.page_name = page_name  # "" for the main page, e.g. "Scorecard" for pages/1_Scorecard.py
         self.page_hash = ""
         self.widget_ids: dict[str, str] = {}  # user key (e.g. "w_map_kind") -> element id, for widget_states
+        self.widget_fragments: dict[str, str] = {}  # user key -> id of the st.fragment drawing it, if any
         self.ws: websockets.ClientConnection | None = None
 
     async def connect(self) -> StSession:
@@ -58,21 +59,27 @@ class StSession:
     async def first_run(self, timeout: float = 120) -> RunResult:
         return await self._run(ClientState(query_string=self.query_string, page_name=self.page_name), timeout)
 
-    async def rerun(self, widget_states: WidgetStates | None = None, timeout: float = 120) -> RunResult:
-        """Rerun the current page with the URL the server last wrote (``st.query_params`` mirrors it)."""
-        state = ClientState(page_script_hash=self.page_hash, query_string=self.query_string)
+    async def rerun(self, widget_states: WidgetStates | None = None, timeout: float = 120,
+                    fragment_id: str = "") -> RunResult:
+        """Rerun the current page with the URL the server last wrote (``st.query_params`` mirrors it).
+
+        With ``fragment_id``, only that ``st.fragment`` reruns, as when a browser changes a widget inside it.
+        """
+        state = ClientState(page_script_hash=self.page_hash, query_string=self.query_string, fragment_id=fragment_id)
         if widget_states is not None:
             state.widget_states.CopyFrom(widget_states)
         return await self._run(state, timeout)
 
-    def _note_widget(self, proto: object) -> None:
-        """Remember a keyed widget's element id: a widget state must name it, and it hashes the arguments."""
+    def _note_widget(self, proto: object, fragment_id: str) -> None:
+        """Remember a keyed widget's element id (a widget state must name it) and the fragment drawing it."""
         element_id = getattr(proto, "id", "")
         if not (isinstance(element_id, str) and element_id.startswith(GENERATED_ELEMENT_ID_PREFIX)):
             return
         key = user_key_from_element_id(element_id)
         if key:
             self.widget_ids[key] = element_id
+            if fragment_id:
+                self.widget_fragments[key] = fragment_id
 
     async def _run(self, state: ClientState, timeout: float) -> RunResult:
         assert self.ws is not None, "connect() first"
@@ -97,7 +104,7 @@ class StSession:
                 element = fm.delta.new_element
                 etype = element.WhichOneof("type")
                 if etype:
-                    self._note_widget(getattr(element, etype))
+                    self._note_widget(getattr(element, etype), fm.delta.fragment_id)
                 if etype == "exception":
                     result.exceptions.append(f"{element.exception.type}: {element.exception.message}")
                 elif etype == "heading":

@@ -1,5 +1,40 @@
-"""Charts for pages: the pure specs live in ``lupcore.charts`` so exports draw the same pictures."""
+"""Charts for pages: the pure specs live in ``lupcore.charts`` so exports draw the same pictures.
+
+A chart drawn on every rerun is prepared once (``prepared``) and cached: building an Altair chart
+and turning its inline rows into Arrow on each rerun cost more than the rest of the Scorecard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pyarrow as pa
 
 from lupcore.charts import SPINE_LEGEND, spine_chart
 
-__all__ = ["SPINE_LEGEND", "spine_chart"]
+__all__ = ["SPINE_LEGEND", "VegaChart", "prepared", "spine_chart"]
+
+
+@dataclass(frozen=True)
+class VegaChart:
+    """A Vega-Lite spec without its rows, and the rows as an Arrow table: ``st.vega_lite_chart(c.data, c.spec)``.
+
+    Shared between sessions through the cache, so neither part may be changed (Streamlit copies the
+    spec before it edits it, and Arrow tables are immutable).
+    """
+
+    spec: dict[str, Any]
+    data: pa.Table
+
+
+def prepared(chart: alt.TopLevelMixin) -> VegaChart:
+    """Split a single-dataset Altair chart into its spec and its rows."""
+    spec = chart.to_dict()
+    datasets = spec.pop("datasets", {})
+    if len(datasets) != 1:
+        raise ValueError(f"expected one dataset in the chart, found {len(datasets)}")
+    spec.pop("data", None)
+    (rows,) = datasets.values()
+    return VegaChart(spec, pa.Table.from_pylist(rows))

@@ -7,6 +7,7 @@ Okabe–Ito colour-blind-safe palette.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import pandas as pd
 import pydeck as pdk
@@ -77,6 +78,13 @@ def gap_note(text: str) -> None:
 def period_text(label: str) -> str:
     """Readable period (2023/24, 2022-2024, 1 Jan 2026) for a published label."""
     return display_label(label) if label else "–"
+
+
+def bullets(lines: Iterable[str], heading: str = "", empty: str = "") -> None:
+    """A heading and a bullet list as one element: a Streamlit element per line costs a message each."""
+    items = [f"- {line}" for line in lines] or ([f"- {empty}"] if empty else [])
+    if heading or items:
+        st.markdown("\n".join(([heading, ""] if heading else []) + items))
 
 
 def markdown_table(frame: pd.DataFrame | tuple[list[str], list[list[object]]]) -> str:

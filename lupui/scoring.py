@@ -87,12 +87,12 @@ def current(ctx: Context, ds: Dataset | None = None) -> Current:
     return Current(p, group, eng, card, peer_problem, local[2])
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def spine_spec(tier: str, local_key: str, key: str, peers: tuple[str, ...], area: str,
-               ids: tuple[str, ...], _engine: Engine) -> dict | None:
-    """The spine chart as a Vega-Lite spec, built once per view and filter (Altair is slow to build)."""
+               ids: tuple[str, ...], _engine: Engine) -> charts.VegaChart | None:
+    """The spine chart, built once per view and filter (Altair is slow to build) and never changed."""
     frame = spine_frame(_engine, area, list(ids))
-    return charts.spine_chart(frame).to_dict() if len(frame) else None
+    return charts.prepared(charts.spine_chart(frame)) if len(frame) else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)

@@ -5,7 +5,7 @@ import streamlit as st
 from lupcore.format import format_number
 from lupcore.model import CAPITALS, Rag
 from lupcore.rag import MISSION_RAG_RULE
-from lupcore.scorecard import summarise
+from lupcore.scorecard import Engine, Scorecard, summarise
 from lupcore.settings import MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS
 from lupui import charts, data, render, state, tables
 from lupui.foresight import intervals
@@ -46,48 +46,49 @@ st.caption(f":material/rule: {MISSION_RAG_RULE}")
 
 left, mid, right = st.columns(3)
 with left:
-    st.markdown("**Strengths**")
-    for line in summary.strengths or ("No metric is at or better than its target.",):
-        st.markdown(f"- {line}")
+    render.bullets(summary.strengths, "**Strengths**", empty="No metric is at or better than its target.")
 with mid:
-    st.markdown("**Concerns**")
-    for line in summary.concerns or ("No metric is below its minimum.",):
-        st.markdown(f"- {line}")
+    render.bullets(summary.concerns, "**Concerns**", empty="No metric is below its minimum.")
 with right:
-    st.markdown("**Red-reds** (below minimum and getting worse)")
-    for line in summary.red_reds or ("None.",):
-        st.markdown(f"- {line}")
+    render.bullets(summary.red_reds, "**Red-reds** (below minimum and getting worse)", empty="None.")
 
-st.subheader("Every metric")
-f1, f2, f3, f4 = st.columns(4)
-mission_names = {m.mission.number: m.mission.title for m in card.missions}
-pick_missions = f1.multiselect("Mission", list(mission_names), format_func=mission_names.get, key="w_sc_mission")
-pick_capitals = f2.multiselect("Capital", list(CAPITALS), format_func=str.capitalize, key="w_sc_capital")
-rag_order = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.GREY]
-pick_rag = f3.multiselect("Status", rag_order, format_func=render.rag_text, key="w_sc_rag")
-pick_control = f4.multiselect("Local control", ["high", "medium", "low"], format_func=str.capitalize, key="w_sc_ctl")
-show_context = st.toggle("Include context metrics (not scored)", value=False, key="w_sc_context")
 
-filters = (tuple(pick_missions), tuple(pick_capitals), tuple(r.value for r in pick_rag), tuple(pick_control),
-           show_context)
-table, ids = tables.metrics_table(key, filters, card)
-st.dataframe(
-    table,
-    hide_index=True, width="stretch", height=min(38 + 35 * table.num_rows, 720),
-    column_config={
-        "Trend": st.column_config.LineChartColumn("Trend", width="small", help="Published values, oldest to newest"),
-        "Weight": st.column_config.NumberColumn("Weight", format="%.2f", help="Weight within its mission (0 = not scored)"),
-    },
-)
-st.caption("Status: ✔ Green = at or better than target; ◆ Amber = between minimum and target; ✖ Red = below minimum; "
-           "– Not rated = no value or no judgement. Clarity: whether the 95% confidence interval lies wholly on one side "
-           "of the threshold that decided the status (only where the source publishes intervals).")
+@st.fragment
+def every_metric(key: tuple, card: Scorecard, engine: Engine) -> None:
+    """The filterable metric table and spine chart: a filter change reruns only this part of the page."""
+    st.subheader("Every metric")
+    f1, f2, f3, f4 = st.columns(4)  # filters live in the widgets' own state, not in the shareable link
+    mission_names = {m.mission.number: m.mission.title for m in card.missions}
+    pick_missions = f1.multiselect("Mission", list(mission_names), format_func=mission_names.get, key="w_sc_mission")
+    pick_capitals = f2.multiselect("Capital", list(CAPITALS), format_func=str.capitalize, key="w_sc_capital")
+    rag_order = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.GREY]
+    pick_rag = f3.multiselect("Status", rag_order, format_func=render.rag_text, key="w_sc_rag")
+    pick_control = f4.multiselect("Local control", ["high", "medium", "low"], format_func=str.capitalize, key="w_sc_ctl")
+    show_context = st.toggle("Include context metrics (not scored)", value=False, key="w_sc_context")
 
-if ids:
-    st.subheader("Where the area sits among comparable areas")
-    spec = spine_spec(*key, ids, now.engine)
-    if spec:
-        st.vega_lite_chart(spec, width="stretch")
-        st.caption(charts.SPINE_LEGEND)
-else:
-    st.info("No metric matches the filters.")
+    filters = (tuple(pick_missions), tuple(pick_capitals), tuple(r.value for r in pick_rag), tuple(pick_control),
+               show_context)
+    table, ids = tables.metrics_table(key, filters, card)
+    st.dataframe(
+        table,
+        hide_index=True, width="stretch", height=min(38 + 35 * table.num_rows, 720),
+        column_config={
+            "Trend": st.column_config.LineChartColumn("Trend", width="small", help="Published values, oldest to newest"),
+            "Weight": st.column_config.NumberColumn("Weight", format="%.2f", help="Weight within its mission (0 = not scored)"),
+        },
+    )
+    st.caption("Status: ✔ Green = at or better than target; ◆ Amber = between minimum and target; ✖ Red = below minimum; "
+               "– Not rated = no value or no judgement. Clarity: whether the 95% confidence interval lies wholly on one side "
+               "of the threshold that decided the status (only where the source publishes intervals).")
+
+    if ids:
+        st.subheader("Where the area sits among comparable areas")
+        spine = spine_spec(*key, ids, engine)
+        if spine:
+            st.vega_lite_chart(spine.data, spine.spec, width="stretch")
+            st.caption(charts.SPINE_LEGEND)
+    else:
+        st.info("No metric matches the filters.")
+
+
+every_metric(key, card, now.engine)

@@ -34,8 +34,7 @@ if prog.red_reds:
              icon=":material/priority_high:")
 
 st.subheader("Missions since the baseline")
-for m in prog.missions:
-    st.markdown(f"- {m.text}")
+render.bullets(m.text for m in prog.missions)
 
 st.subheader("Every metric")
 rows = [m for m in prog.metrics if m.meta.scorable or m.meta.local]
@@ -85,9 +84,7 @@ with left:
     st.markdown(f"**{metric.text}**")
     if metric.baseline.note:
         st.caption(metric.baseline.note)
-    for gap in (metric.national_gap, metric.target_gap):
-        if gap is not None:
-            st.markdown(f"- {gap.text}")
+    render.bullets(gap.text for gap in (metric.national_gap, metric.target_gap) if gap is not None)
     relaxed = st.toggle("Relaxed mode (project from 3 points over 2 years; indicative only)", key="w_prog_relaxed")
 proj = projection(now, area.code, chosen, relaxed, dict(view.baseline).get(chosen), extra)
 with right:
@@ -113,8 +110,6 @@ with right:
         st.altair_chart(alt.layer(*layers).properties(height=340), width="stretch")
         st.caption("Blue: published values. Orange: fitted trend (dashed) with 80% and 95% prediction ranges to "
                    f"{proj.horizon_label or 2030}. Green dashed line: target.")
-    st.markdown(f"**Projection.** {proj.text}")
-    for outlook in proj.targets:
-        st.markdown(f"- {outlook.text}")
+    render.bullets((outlook.text for outlook in proj.targets), f"**Projection.** {proj.text}")
     for note in (*proj.notes, *history.notes):
         st.caption(note)

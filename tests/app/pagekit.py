@@ -50,3 +50,8 @@ def with_local_metric(page: str, csv_text: str, area: str = "E08000030", **meta:
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def markdown_lines(at: AppTest, prefix: str = "- ") -> list[str]:
+    """Lines starting with ``prefix`` in every Markdown element (a bullet list is one element)."""
+    return [line for m in at.markdown for line in m.value.splitlines() if line.startswith(prefix)]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pagekit import open_page, url, with_local_metric
+from pagekit import markdown_lines, open_page, url, with_local_metric
 from streamlit.testing.v1 import AppTest
 
 from lupcore.dataset import Dataset
@@ -91,7 +91,7 @@ def test_default_baseline_is_the_latest_period_ending_in_2019(walsall: AppTest) 
 
 
 def test_mission_summaries_say_what_changed(walsall: AppTest) -> None:
-    summaries = [m.value for m in walsall.markdown if m.value.startswith("- Mission ")]
+    summaries = markdown_lines(walsall, "- Mission ")
     assert summaries[0].startswith("- Mission 1: Living standards:")
     assert any(re.search(r"\d+ improving", s) and re.search(r"Mission score [\d.]+ → [\d.]+", s) for s in summaries)
     assert any("Too few metrics have a baseline" in s for s in summaries), "snapshot-only missions must say so"
@@ -103,7 +103,7 @@ def test_long_series_is_projected_with_odds(indicator_id: str) -> None:
     assert not at.exception
     text = projection_text(at)
     assert re.search(r"Projected .*2030: .+ \(95% range .+ to .+\), from \d+ points", text), text
-    outlooks = [m.value for m in at.markdown if m.value.startswith("- Target")]
+    outlooks = markdown_lines(at, "- Target")
     assert outlooks and all(PROBABILITY.search(o) for o in outlooks), outlooks
     assert len(at.get("vega_lite_chart")) == 1
 
@@ -113,7 +113,7 @@ def test_one_snapshot_is_not_projected() -> None:
     at = pick_metric(run_page(), "gigabit")
     text = projection_text(at)
     assert "Not enough data to project" in text and "Projected" not in text
-    assert not any(PROBABILITY.search(m.value) for m in at.markdown if m.value.startswith("- Target"))
+    assert not any(PROBABILITY.search(line) for line in markdown_lines(at, "- Target"))
     assert any("Only one period" in t for t in bold(at))
 
 

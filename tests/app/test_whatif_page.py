@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from pagekit import open_page, url, with_local_metric
+from pagekit import markdown_lines, open_page, url, with_local_metric
 from streamlit.testing.v1 import AppTest
 
 from lupcore.dataset import Dataset
@@ -51,7 +51,7 @@ def numbers(text: str) -> tuple[int, int, int]:
 
 
 def draft_lines(at: AppTest) -> list[str]:
-    return [line for m in at.markdown for line in m.value.splitlines() if line.startswith("- ") and ": **" in line]
+    return [line for line in markdown_lines(at) if ": **" in line]
 
 
 def add_change(at: AppTest, indicator_id: str, mode: str, amount: float | None = None) -> AppTest:

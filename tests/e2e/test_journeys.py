@@ -20,6 +20,7 @@ WALSALL = "E08000030"
 WEST_MIDLANDS = {"E08000030": 70.5, "E08000031": 58.2, "E08000025": 55.0, "E08000026": 63.1, "E08000027": 60.4}
 METRIC_NAME = "Pride in place"  # from the file name, as the page names an unnamed long-form metric
 RANK_WITH_RANGE = re.compile(r"^\d+(?:st|nd|rd|th) \(\d+(?:st|nd|rd|th)–\d+(?:st|nd|rd|th)\)$")
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 FITS = "el => [el, ...el.querySelectorAll('*')].every(n => n.scrollWidth <= n.clientWidth + 1)"
 OVERFLOWS = ("el => [el, ...el.querySelectorAll('*')].filter(n => n.scrollWidth > n.clientWidth + 1)"
              ".map(n => `${n.tagName}.${n.className}: ${n.scrollWidth} > ${n.clientWidth} px, `"
@@ -124,9 +125,32 @@ def test_rank_range_is_shown_in_full(app_url: str, open_app: Callable[[str], Pag
     value = rank_value(page)
     # The range needs the 1,000-run Monte Carlo on first use (under a second alone, longer on a busy machine).
     expect(value).to_have_text(RANK_WITH_RANGE, timeout=60_000)
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached")
+    page.locator(READY).wait_for(state="attached")
     # Layout settles after the script ends (fonts, charts below, scroll bar), so the fit is polled, not sampled.
     try:
         page.wait_for_function(FITS, arg=value.element_handle(), timeout=15_000)
     except PlaywrightTimeoutError:
         pytest.fail(f"{value.inner_text()} does not fit its column: {value.evaluate(OVERFLOWS)}")
+
+
+def test_scorecard_status_filter_narrows_the_table(app_url: str, open_app: Callable[[str], Page]) -> None:
+    """The filters live in a fragment (a partial rerun): choosing Green must still shrink the table, keep the chart."""
+    page = open_app(f"{app_url}/Scorecard?area={WALSALL}")
+    main = page.get_by_test_id("stMain")
+    table = main.get_by_test_id("stDataFrame").nth(1)  # after the missions table
+    expect(table).to_be_visible(timeout=30_000)
+    page.locator(READY).wait_for(state="attached")
+    full_height = table.bounding_box()["height"]
+    status = main.get_by_role("combobox", name="Status")
+    status.click()
+    status.press_sequentially("Green")  # type-ahead, as a user would
+    green = page.get_by_role("option").filter(has_text="Green")
+    expect(green).to_be_visible()
+    green.click()
+    page.keyboard.press("Escape")
+    expect(main.get_by_test_id("stMultiSelect").filter(has_text="Status")).to_contain_text("✔ Green")
+    page.wait_for_function(f"() => document.querySelectorAll('[data-testid=stMain] [data-testid=stDataFrame]')[1]"
+                           f".getBoundingClientRect().height < {full_height} - 100", timeout=30_000)
+    expect(main.get_by_test_id("stVegaLiteChart")).to_have_count(1)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(main.get_by_role("heading", name=re.compile(r"^Scorecard: Walsall"))).to_be_visible()
