@@ -37,6 +37,9 @@ metas = [m for j, m in enumerate(panel.indicators) if cover[j] and m.scorable]
 EDITOR_KEYS = ("w_weights_editor", "w_bench_editor")
 # Fixed column widths (px) so every column of the weights editor fits beside the preview without scrolling.
 WEIGHT_COLUMNS = {"Mission": 60, "Metric": 200, "Role": 80, "Local control": 70, "Include": 70, "Weight": 70}
+# Fixed widths put the editable columns on screen first (the browser test clicks cells by position).
+BENCH_COLUMNS = {"Metric": 170, "Minimum preset": 110, "Custom minimum": 80, "Minimum now": 190, "Target preset": 110,
+                 "Custom target": 80, "Target now": 190}
 ss = st.session_state
 ss["w_metric_ids"] = [m.id for m in metas]
 
@@ -94,6 +97,17 @@ def on_bench_editor() -> None:
                 store.pop(iid, None) if change[column] is None else store.__setitem__(iid, float(change[column]))
     apply({"minimum_overrides": tuple(sorted(mins.items())), "target_overrides": tuple(sorted(tgts.items())),
            "custom_minimum": tuple(sorted(cmin.items())), "custom_target": tuple(sorted(ctgt.items()))})
+
+
+def benchmark_columns(side: str, presets: dict[str, str]) -> dict[str, object]:
+    """The preset, custom value and resulting value columns of one side ("Minimum" or "Target") of the editor."""
+    preset, custom, result = f"{side} preset", f"Custom {side.lower()}", f"{side} now"
+    return {
+        preset: st.column_config.SelectboxColumn(options=list(presets), required=True, format_func=presets.get,
+                                                 width=BENCH_COLUMNS[preset]),
+        custom: st.column_config.NumberColumn(help="Used when the preset is 'Custom value'", width=BENCH_COLUMNS[custom]),
+        result: st.column_config.TextColumn(width=BENCH_COLUMNS[result]),
+    }
 
 
 def on_reset() -> None:
@@ -194,12 +208,8 @@ with controls:
     st.data_editor(
         rows, key="w_bench_editor", hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 560),
         disabled=["Metric", "Minimum now", "Target now"], on_change=on_bench_editor,
-        column_config={
-            "Minimum preset": st.column_config.SelectboxColumn(options=list(MINIMUM_PRESETS), required=True),
-            "Target preset": st.column_config.SelectboxColumn(options=list(TARGET_PRESETS), required=True),
-            "Custom minimum": st.column_config.NumberColumn(help="Used when the preset is 'custom'"),
-            "Custom target": st.column_config.NumberColumn(help="Used when the preset is 'custom'"),
-        },
+        column_config={"Metric": st.column_config.TextColumn(width=BENCH_COLUMNS["Metric"]),
+                       **benchmark_columns("Minimum", MINIMUM_PRESETS), **benchmark_columns("Target", TARGET_PRESETS)},
     )
 
     st.subheader("Scoring method")
