@@ -132,6 +132,12 @@ def compute_benchmarks(panel: Panel, settings: Settings, peer_codes: Sequence[st
         target[j], t_label = _target(panel, j, t_preset, peers, custom_tar)
         if m_preset == "custom" and meta.id not in custom_min:
             m_label += " (no custom value set)"
+        if meta.polarity * (target[j] - minimum[j]) < 0:
+            # A target that falls short of the minimum (e.g. the UK's pay above the combined authorities'
+            # upper quartile, or the 5G mission's 50% under a 73% median) would make a metric green while
+            # it is below its minimum: the minimum is then the target too, and the label says so.
+            target[j] = minimum[j]
+            t_label = f"Minimum ({t_label[0].lower()}{t_label[1:]} falls short of it)"
         min_labels.append(m_label)
         tar_labels.append(t_label)
         ref = panel.reference[j]

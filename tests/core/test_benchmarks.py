@@ -188,3 +188,22 @@ def test_quartiles_follow_the_fingertips_percentile_rule() -> None:
             bench = compute_benchmarks(panel, Settings(minimum=minimum, target=target))
             assert bench.minimum[0] == pytest.approx(_fingertips_percentile(x[:, 0], q_min), abs=1e-9)
             assert bench.target[0] == pytest.approx(_fingertips_percentile(x[:, 0], q_tar), abs=1e-9)
+
+
+# ---- a target below the minimum -----------------------------------------------------------------
+
+
+def test_a_target_short_of_the_minimum_is_raised_to_it() -> None:
+    """No metric may be green while below its minimum: a target worse than the minimum becomes the minimum."""
+    s = Settings(minimum="custom", custom_minimum=(("pay", 800.0), ("travel_time", 12.0)))
+    got = _bench(s)
+    higher, lower = got["pay"], got["travel_time"]  # pay: higher is better; travel time: lower is better
+    assert higher[:2] == (800, 800) and higher[3] == "Minimum (upper quartile falls short of it)"
+    assert lower[:2] == (12, 12) and lower[3] == "Minimum (upper quartile falls short of it)"
+    assert got["ks2"][3] == "Upper quartile"  # a minimum below the target leaves the target alone
+
+
+def test_contextual_metrics_keep_their_target() -> None:
+    panel = make_panel([[1.0], [2.0], [3.0], [4.0]], [_meta(Polarity.CONTEXTUAL)])
+    bench = compute_benchmarks(panel, Settings(minimum="custom", custom_minimum=((INDICATORS[0].id, 10.0),)))
+    assert bench.target[0] != bench.minimum[0]
