@@ -33,6 +33,7 @@ from lupcore.export_pdfkit import (
     image,
     pdf_fonts,
 )
+from lupcore.export_tables import capitals_line
 from lupcore.format import format_number
 from lupcore.rag import MISSION_RAG_RULE
 from lupcore.report import (
@@ -84,6 +85,7 @@ def _missions(writer: PdfWriter, tables: dict[str, pd.DataFrame]) -> list[Flowab
             for m, g in zip(missions["Mission"], missions["Gaps in local measures"], strict=True) if g]
     return [writer.p("Missions", writer.h2), data_table(writer, frame, (66, 24, 16, 22, 22, 30)),
             Spacer(1, 2), writer.p(MISSION_RAG_RULE, writer.small),
+            Spacer(1, 3), writer.p("", writer.small, markup=f"<b>Capitals:</b> {writer.text(capitals_line(tables['Capitals']))}"),
             *([Spacer(1, 3), writer.p("Gaps in local measures", writer.head), *gaps] if gaps else [])]
 
 

@@ -28,6 +28,7 @@ from lupcore.charts import (
     spine_chart,
     to_png,
 )
+from lupcore.export_tables import capitals_line
 from lupcore.rag import MISSION_RAG_RULE
 from lupcore.report import (
     MISSIONS_DISPLAY,
@@ -148,7 +149,8 @@ def _title_slide(deck: Deck, bundle: ReportBundle) -> None:
 def _missions_slides(deck: Deck, bundle: ReportBundle, tables: dict[str, pd.DataFrame]) -> None:
     gaps = [f"{m}: {g}" for m, g in zip(tables["Missions"]["Mission"], tables["Missions"]["Gaps in local measures"],
                                         strict=True) if g]
-    notes = MISSION_RAG_RULE + ("\n\nGaps in local measures:\n" + "\n".join(gaps) if gaps else "")
+    notes = (MISSION_RAG_RULE + f"\n\nCapitals: {capitals_line(tables['Capitals'])}"
+             + ("\n\nGaps in local measures:\n" + "\n".join(gaps) if gaps else ""))
     slide = _slide(deck, bundle, "Missions: red, amber, green", notes=notes)
     _table(slide, display_table(tables["Missions"], MISSIONS_DISPLAY), (4.2, 1.8, 1.2, 1.5, 1.5, 2.1), size=13)
     frame = missions_frame(bundle.card)

@@ -91,6 +91,29 @@ def missions_table(card: Scorecard) -> pd.DataFrame:
     })
 
 
+CAPITAL_NOTE = ("The White Paper's six capitals: the same metric scores grouped by the kind of asset they "
+                "measure rather than by mission. A capital with no scored metric has no score.")
+
+
+def capitals_table(card: Scorecard) -> pd.DataFrame:
+    """Capital scores (0–100) with how many of each capital's scored metrics have a value here."""
+    scored = [m for m in card.metrics if m.weight > 0 and m.meta.capital]
+    rows = []
+    for capital, score in card.capitals:
+        members = [m for m in scored if m.meta.capital == capital]
+        with_value = sum(m.value is not None for m in members)
+        rows.append((capital.capitalize(), _num(score),
+                     f"{with_value} of {len(members)} metrics" if members else "no scored metric"))
+    return pd.DataFrame(rows, columns=["Capital", "Score", "Metrics with data"])
+
+
+def capitals_line(capitals: pd.DataFrame) -> str:
+    """The capitals table in one line of text, for the PDF and the slides."""
+    rows = zip(capitals["Capital"], capitals["Score"], capitals["Metrics with data"], strict=True)
+    return " · ".join(f"{name} {format_number(score, 1)} ({data})" if isinstance(score, float) else f"{name}: {data}"
+                      for name, score, data in rows)
+
+
 def summary_table(card: Scorecard, summary: Summary) -> pd.DataFrame:
     """Headline, score, rank, strengths, concerns and red-reds as the scorecard page words them."""
     rows = [("Headline", summary.headline),

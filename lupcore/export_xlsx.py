@@ -25,7 +25,7 @@ from lupcore.model import IndicatorMeta
 from lupcore.report import NO_DATA, ReportBundle, about_rows, bundle_tables, is_number
 from lupcore.sanitise import neutralise_cell
 
-SHEET_ORDER = ("Summary", "Missions", "Scorecard", "Peers", "Peer comparison", "Progress", "Scenarios", "Sources",
+SHEET_ORDER = ("Summary", "Missions", "Capitals", "Scorecard", "Peers", "Peer comparison", "Progress", "Scenarios", "Sources",
                "Settings")
 EMPTY_NOTE = {
     "Peers": "No peer group was formed for this area.",

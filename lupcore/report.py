@@ -19,7 +19,9 @@ import pandas as pd
 from lupcore.charts import rag_text
 from lupcore.dataset import Dataset
 from lupcore.export_tables import (
+    CAPITAL_NOTE,
     NO_DATA,
+    capitals_table,
     data_note,
     metric_label,
     missions_table,
@@ -38,7 +40,7 @@ from lupcore.scorecard import Engine, Scorecard, Summary, build_scorecard, summa
 from lupcore.session import ViewState, encode_query
 from lupcore.spine import spine_frame
 
-__all__ = ["ATTRIBUTION", "MISSIONS_DISPLAY", "NO_DATA", "OGL_URL", "SCORECARD_DISPLAY", "TABLE_NAMES", "ReportBundle",
+__all__ = ["ATTRIBUTION", "CAPITAL_NOTE", "MISSIONS_DISPLAY", "NO_DATA", "OGL_URL", "SCORECARD_DISPLAY", "TABLE_NAMES", "ReportBundle",
            "about_rows", "build_bundle", "bundle_tables", "display_table", "is_number", "metric_label",
            "print_table", "scorecard_display", "shown"]
 
@@ -47,7 +49,7 @@ ATTRIBUTION = ("Contains public sector information licensed under the Open Gover
                "indicator. Boundaries: Source: Office for National Statistics licensed under the Open Government "
                "Licence v3.0; contains OS data © Crown copyright and database right 2025.")
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-TABLE_NAMES: tuple[str, ...] = ("Missions", "Scorecard", "Summary", "Peers", "Peer comparison", "Progress",
+TABLE_NAMES: tuple[str, ...] = ("Missions", "Capitals", "Scorecard", "Summary", "Peers", "Peer comparison", "Progress",
                                 "Scenarios", "Sources", "Settings")
 _MONTHS = ("January February March April May June July August September October November December").split()
 
@@ -167,6 +169,7 @@ def bundle_tables(bundle: ReportBundle) -> dict[str, pd.DataFrame]:
     settings = pd.DataFrame(list(bundle.settings), columns=["Setting", "Choice"])
     return {
         "Missions": missions_table(bundle.card),
+        "Capitals": capitals_table(bundle.card),
         "Scorecard": scorecard_table(bundle.card),
         "Summary": summary_table(bundle.card, bundle.summary),
         "Peers": _peers_table(bundle),

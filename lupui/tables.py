@@ -9,11 +9,20 @@ from __future__ import annotations
 import pyarrow as pa
 import streamlit as st
 
+from lupcore.export_tables import capitals_table
 from lupcore.format import format_number, format_value
 from lupcore.model import Rag
 from lupcore.scorecard import MetricRow, Scorecard
 from lupui import render
 from lupui.scoring import trend_series
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def capitals_markdown(key: tuple, _card: Scorecard) -> str:
+    """The capital scores as the exports write them, as a small Markdown table (scores to one decimal)."""
+    frame = capitals_table(_card)
+    return render.markdown_table(frame.assign(Score=[format_number(x, 1) if isinstance(x, float) else "–"
+                                                     for x in frame["Score"]]))
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
@@ -59,16 +68,16 @@ def metrics_table(key: tuple, filters: tuple, _card: Scorecard) -> tuple[pa.Tabl
         "Mission": [missions.get(m.meta.mission, "Context") for m in rows],
         "Metric": [m.meta.label + (" (local)" if m.meta.local else "") for m in rows],
         "Value": [format_value(m.value, m.meta) for m in rows],
-        "Period": [render.period_text(m.period) for m in rows],
-        "Minimum": [f"{format_value(m.minimum, m.meta)} ({m.minimum_label})" if m.meta.polarity else "–" for m in rows],
-        "Target": [f"{format_value(m.target, m.meta)} ({m.target_label})" if m.meta.polarity else "–" for m in rows],
         "Status": [render.rag_cell(m.rag) for m in rows],
         "Clarity": [_clarity(m) for m in rows],
         "Trend": pa.array([list(trends.get(m.meta.id, ())) for m in rows], type=pa.list_(pa.float64())),
+        "Period": [render.period_text(m.period) for m in rows],
+        "Minimum": [f"{format_value(m.minimum, m.meta)} ({m.minimum_label})" if m.meta.polarity else "–" for m in rows],
+        "Target": [f"{format_value(m.target, m.meta)} ({m.target_label})" if m.meta.polarity else "–" for m in rows],
         "Latest change": [m.direction or "–" for m in rows],
         "Weight": pa.array([m.weight for m in rows], type=pa.float64()),
         "Local control": [m.meta.local_control.value for m in rows],
-        "Note": [("County value" if m.from_upper_tier else "")
-                 + (" · " + m.meta.boundary_note if m.meta.boundary_note else "") for m in rows],
+        "Note": [" · ".join(note for note in ("County value" if m.from_upper_tier else "", m.meta.boundary_note) if note)
+                 for m in rows],
     })
     return table, tuple(m.meta.id for m in rows)

@@ -5,6 +5,7 @@ import streamlit as st
 from lupcore.format import format_number
 from lupcore.model import CAPITALS, Rag
 from lupcore.rag import MISSION_RAG_RULE
+from lupcore.report import CAPITAL_NOTE
 from lupcore.scorecard import Engine, Scorecard, summarise
 from lupcore.settings import MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS
 from lupui import charts, data, render, state, tables
@@ -43,6 +44,11 @@ key = (now.panel.tier, now.local_key, data.settings_key(s), now.engine.peer_code
 missions = tables.missions_table(key, card)
 st.dataframe(missions, hide_index=True, width="stretch", height=38 + 35 * missions.num_rows)
 st.caption(f":material/rule: {MISSION_RAG_RULE}")
+capitals, _ = st.columns([1.2, 1])
+with capitals:
+    st.markdown("**Capitals**")
+    st.markdown(tables.capitals_markdown(key, card))
+    st.caption(CAPITAL_NOTE)
 
 left, mid, right = st.columns(3)
 with left:
@@ -60,7 +66,9 @@ def every_metric(key: tuple, card: Scorecard, engine: Engine) -> None:
     f1, f2, f3, f4 = st.columns(4)  # filters live in the widgets' own state, not in the shareable link
     mission_names = {m.mission.number: m.mission.title for m in card.missions}
     pick_missions = f1.multiselect("Mission", list(mission_names), format_func=mission_names.get, key="w_sc_mission")
-    pick_capitals = f2.multiselect("Capital", list(CAPITALS), format_func=str.capitalize, key="w_sc_capital")
+    measured = {m.meta.capital for m in card.metrics}
+    pick_capitals = f2.multiselect("Capital", [c for c in CAPITALS if c in measured], format_func=str.capitalize,
+                                   key="w_sc_capital")
     rag_order = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.GREY]
     pick_rag = f3.multiselect("Status", rag_order, format_func=render.rag_text, key="w_sc_rag")
     pick_control = f4.multiselect("Local control", ["high", "medium", "low"], format_func=str.capitalize, key="w_sc_ctl")

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lupcore.format import format_number, format_value
-from lupcore.model import LOCAL_CONTROL_WEIGHT
+from lupcore.model import LOCAL_CONTROL_WEIGHT, Role
 from lupcore.settings import (
     AGGREGATIONS,
     MAX_KILLER_METRICS,
@@ -120,7 +120,10 @@ preview, controls = st.columns([1.2, 2], gap="large")
 with preview:
     with st.container(border=True):
         st.markdown("**Result with these choices**")
-        if now.card is None:
+        if now.card is None and settings.weight_preset == "killer" and not settings.killer:
+            st.info(f"Pick up to {MAX_KILLER_METRICS} killer metrics on the right; until then nothing is scored.",
+                    icon=":material/arrow_forward:")
+        elif now.card is None:
             st.error(now.problem or "No score can be calculated.", icon=":material/error:")
         else:
             card = now.card
@@ -138,7 +141,7 @@ with controls:
     state.widget_value("w_preset", settings.weight_preset)
     st.radio("Starting point", list(WEIGHT_PRESETS), format_func=WEIGHT_PRESETS.get, key="w_preset", on_change=on_preset)
     if settings.weight_preset == "killer":
-        labels = {m.id: m.label for m in metas}
+        labels = {m.id: m.label for m in metas if m.role == Role.HEADLINE}
         state.widget_value("w_killer", [k for k in settings.killer if k in labels])
         st.multiselect(f"Killer metrics (up to {MAX_KILLER_METRICS}): the few measures that best show this place's "
                        "challenges; every other metric gets weight 0", list(labels), format_func=labels.get,

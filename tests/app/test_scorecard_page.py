@@ -87,6 +87,14 @@ def test_walsall_scorecard_title_rank_and_missions(walsall: AppTest, dataset: Da
     assert len(no_measure) and {status_word(c) for c in no_measure["Status"]} == {rag_text(Rag.GREY)}, "no data must read 'Not rated'"
 
 
+def test_capital_scores_are_shown(walsall: AppTest, dataset: Dataset) -> None:
+    card = expected_card(dataset, Settings())
+    table = next(m.value for m in walsall.markdown if m.value.startswith("| Capital |"))
+    physical = dict(card.capitals)["physical"]
+    assert f"| Physical | {format_number(physical, 1)} |" in table
+    assert "| Financial | – | no scored metric |" in table
+
+
 def test_every_metric_table_has_status_per_row(walsall: AppTest) -> None:
     table = metric_table(walsall)
     assert len(table) > 30

@@ -12,6 +12,9 @@ from pagekit import open_page as _open
 from pagekit import url
 from streamlit.testing.v1 import AppTest
 
+from lupcore.dataset import Dataset
+from lupcore.model import Role
+
 APP = "../../app.py"  # relative to this file (AppTest's rule)
 PAGE = "pages/2_Weights.py"
 WALSALL = "E08000030"
@@ -20,13 +23,8 @@ URL_VERSION_KEY = "v"  # lupcore.session adds it to every non-empty link; it car
 SETTING_KEYS = {"min", "tgt", "minx", "tgtx", "cmin", "ctgt", "norm", "agg", "ev", "wp", "kill", "mw", "iw", "ex"}
 
 
-
-
-
-
 def open_page(**params: str) -> AppTest:
     return _open(PAGE, check=False, **params)
-
 
 
 def score(at: AppTest) -> str:
@@ -105,6 +103,25 @@ def test_all_zero_weights_link_explains_and_reset_recovers() -> None:
     assert not at.exception and not at.error
     assert "mw" not in url(at)
     assert score(at) not in ("", "–")
+
+
+def test_killer_metrics_prompt_then_score_only_the_picked_headline_metrics(weights: AppTest,
+                                                                          dataset: Dataset) -> None:
+    weights.radio(key="w_preset").set_value("killer").run()
+    assert not weights.exception and not weights.error, [e.value for e in weights.error]
+    assert any("Pick up to" in i.value for i in weights.info), "an empty pick is a prompt, not an error"
+    picker = weights.multiselect(key="w_killer")
+    assert picker.options and all(dataset.indicators[i].role == Role.HEADLINE for i in _option_ids(picker, dataset))
+    picker.set_value(["gross_weekly_pay", "ks2_expected"]).run()
+    assert not weights.exception and not weights.info
+    assert url(weights)["wp"] == "killer" and url(weights)["kill"] == "gross_weekly_pay,ks2_expected"
+    assert score(weights) not in ("", "–")
+
+
+def _option_ids(picker: object, dataset: Dataset) -> list[str]:
+    """The metric ids behind a multiselect's labels."""
+    by_label = {m.label: i for i, m in dataset.indicators.items()}
+    return [by_label[label] for label in picker.options]
 
 
 def test_weights_travel_to_the_scorecard(weights: AppTest) -> None:

@@ -87,6 +87,8 @@ def test_pdf_mission_table_rows_carry_rag_word(bundle: ReportBundle, pdf_text: t
     for m in bundle.card.missions:
         score = NO_DATA if m.score is None else format_number(m.score, 1)
         assert f"{m.mission.title} {rag_text(m.rag)} {score}" in flat
+    physical = dict(bundle.card.capitals)["physical"]
+    assert f"Capitals: Physical {format_number(physical, 1)} (" in flat and "Financial: no scored metric" in flat
 
 
 def test_pdf_scorecard_and_method(bundle: ReportBundle, pdf_text: tuple[int, str]) -> None:

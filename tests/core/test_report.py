@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -77,6 +78,16 @@ def test_missions_table_is_the_scorecards(bundle: ReportBundle) -> None:
         assert row.Score == (NO_DATA if m.score is None else pytest.approx(m.score))
     no_measure = missions[missions["Metrics with data"] == "no local measure"]
     assert set(no_measure["Score"]) == {NO_DATA}  # R&D, crime, leadership: missing, never 0
+
+
+def test_capitals_table_is_the_scorecards(bundle: ReportBundle) -> None:
+    capitals = bundle_tables(bundle)["Capitals"]
+    assert capitals["Capital"].tolist() == [c.capitalize() for c, _ in bundle.card.capitals]
+    for (_, score), row in zip(bundle.card.capitals, capitals.itertuples(index=False), strict=True):
+        assert row.Score == (NO_DATA if score is None else pytest.approx(score))
+    by_name = capitals.set_index("Capital")["Metrics with data"]
+    assert by_name["Financial"] == "no scored metric"  # no registry metric measures it: no score, never 0
+    assert re.fullmatch(r"\d+ of \d+ metrics", by_name["Human"])
 
 
 def test_scorecard_table_values_and_text_match_metric_rows(bundle: ReportBundle) -> None:
