@@ -60,6 +60,7 @@ class ViewState:
 class Decoded:
     state: ViewState
     notices: tuple[str, ...]  # what was ignored, in plain English
+    malformed: tuple[str, ...] = ()  # the notices about values that could not be read (not about data that moved on)
 
 
 # ----- small parsers: each returns a value or raises ValueError with a readable reason ---------
@@ -95,15 +96,22 @@ def _choice(options: Mapping[str, str] | tuple[str, ...]) -> Callable[[str], str
     return parse
 
 
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+
+
 def _weight(text: str) -> float:
-    value = float(text)
+    value = _number(text)
     if not 0 <= value <= 100:
         raise ValueError(f"weight {text} must be between 0 and 100")
     return value
 
 
 def _finite(text: str) -> float:
-    value = float(text)
+    value = _number(text)
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"{text!r} is not a number")
     return value
@@ -167,8 +175,8 @@ def _mission(text: str) -> int:
 
 
 def decode_query(params: Mapping[str, str], known_area: Callable[[str], bool] | None = None,
-                 known_metric: Callable[[str], bool] | None = None) -> Decoded:
-    """URL query parameters → ``ViewState``; anything invalid is dropped with a notice."""
+                 known_metric: Callable[[str], bool] | None = None, source: str = "the link") -> Decoded:
+    """URL query parameters → ``ViewState``; anything invalid is dropped with a notice naming ``source``."""
     notices: list[str] = []
     settings_kwargs: dict[str, object] = {}
     view: dict[str, object] = {}
@@ -192,44 +200,65 @@ def decode_query(params: Mapping[str, str], known_area: Callable[[str], bool] | 
             elif key == "cmp":
                 view["compare"] = _codes(MAX_COMPARE)(text)
             elif key == "base":
-                view["baseline"] = _pairs(text, _period_label, _ident)
+                view["baseline"] = _baselines(text, notices, source)
             elif key == "scen":
                 view["scenarios"] = decode_scenarios(text)
             elif key in ("present", "anon"):
                 view["presenter" if key == "present" else "anonymised"] = _bool(text)
         except (ValueError, TypeError) as exc:
-            notices.append(f"Ignored “{key}={text[:60]}” in the link: {exc}.")
-    settings = _settings_or_default(settings_kwargs, notices)
+            notices.append(f"“{key}={text[:60]}” in {source} was not used: {exc}.")
+    settings = _settings_or_default(settings_kwargs, notices, source)
+    malformed = tuple(notices)
     state = ViewState(settings=settings, peers=PeerSpec(**peers), **view)  # type: ignore[arg-type]
-    return Decoded(*_checked(state, notices, known_area, known_metric))
+    return Decoded(*_checked(state, notices, known_area, known_metric, source), malformed=malformed)
 
 
-def _settings_or_default(kwargs: dict[str, object], notices: list[str]) -> Settings:
+def _baselines(text: str, notices: list[str], source: str) -> tuple[tuple[str, str], ...]:
+    """Baselines one by one, so one bad item does not lose the others."""
+    kept, bad = [], []
+    for item in filter(None, text.split(",")):
+        try:
+            kept += _pairs(item, _period_label, _ident)
+        except ValueError:
+            bad.append(item)
+    if bad:
+        notices.append(f"The baseline “{', '.join(bad)[:80]}” in {source} was not used: a baseline is written "
+                       "metric:YYYY-MM-DD or metric:YYYY-MM-DD/PnY.")
+    return tuple(kept)
+
+
+def _settings_or_default(kwargs: dict[str, object], notices: list[str], source: str) -> Settings:
     try:
         return Settings(**kwargs)  # type: ignore[arg-type]
     except ValueError as exc:
-        notices.append(f"Ignored the method settings in the link: {exc}.")
+        notices.append(f"The method settings in {source} were not used: {exc}.")
         return Settings()
 
 
 def _checked(state: ViewState, notices: list[str], known_area: Callable[[str], bool] | None,
-             known_metric: Callable[[str], bool] | None) -> tuple[ViewState, tuple[str, ...]]:
-    """Drop references to areas or metrics the data does not have."""
+             known_metric: Callable[[str], bool] | None, source: str) -> tuple[ViewState, tuple[str, ...]]:
+    """Drop references to areas or metrics the data does not have, item by item."""
     if known_area is not None:
         if state.area and not known_area(state.area):
-            notices.append(f"The area code {state.area} in the link is not a current UK local authority.")
+            notices.append(f"The area code {state.area} in {source} is not a current UK local authority.")
             state = replace(state, area=None)
         kept = tuple(c for c in state.compare if known_area(c))
         custom = tuple(c for c in state.peers.custom if known_area(c))
         if len(kept) < len(state.compare) or len(custom) < len(state.peers.custom):
-            notices.append("Some area codes in the link are not current UK local authorities and were left out.")
+            notices.append(f"Some area codes in {source} are not current UK local authorities and were left out.")
         state = replace(state, compare=kept, peers=replace(state.peers, custom=custom))
     if known_metric is not None:
         s = state.settings
         unknown = {i for i in s.excluded | set(s.killer) if not known_metric(i)}
         unknown |= {i for i, _ in s.indicator_weights + s.minimum_overrides + s.target_overrides if not known_metric(i)}
+        unknown |= {i for i, _ in state.baseline if not known_metric(i)}
+        unknown |= {i for _, changes in state.scenarios for i, _ in changes if not known_metric(i)}
         if unknown:
-            notices.append(f"The link names metrics this data does not have ({', '.join(sorted(unknown))}); they were ignored.")
+            notices.append(f"{source[0].upper()}{source[1:]} names metrics this data does not have "
+                           f"({', '.join(sorted(unknown))[:120]}); they were left out.")
+            state = replace(state, baseline=tuple(p for p in state.baseline if known_metric(p[0])),
+                            scenarios=tuple((name, tuple(c for c in changes if known_metric(c[0])))
+                                            for name, changes in state.scenarios))
     return state, tuple(notices)
 
 
@@ -367,12 +396,22 @@ def from_session_file(data: bytes, known_area: Callable[[str], bool] | None = No
     if not isinstance(doc, dict) or doc.get("schema") != SESSION_SCHEMA:
         raise SessionFileError("This JSON file is not a Levelling Up Place Explorer session file.")
     version = doc.get("version")
-    if not isinstance(version, int) or version > SESSION_VERSION:
-        raise SessionFileError(f"This session file is version {version!r}; this app reads version {SESSION_VERSION} or older.")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= SESSION_VERSION:
+        readable = f"versions 1 to {SESSION_VERSION}" if SESSION_VERSION > 1 else "version 1"
+        raise SessionFileError(f"This session file is version {version!r}; this app reads {readable}.")
     state = doc.get("state")
     if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in state.items()):
         raise SessionFileError("The session file's state is damaged (expected text settings).")
     metrics = doc.get("local_metrics", [])
     if not isinstance(metrics, list) or not all(isinstance(m, dict) for m in metrics):
         raise SessionFileError("The session file's local metrics are damaged.")
-    return decode_query(state, known_area, known_metric), metrics
+    if known_metric is not None:  # a local metric is known only if this file carries it
+        declared = {m["meta"].get("id") for m in metrics if isinstance(m.get("meta"), dict)}
+        data_metric = known_metric
+
+        def known_metric(i: str) -> bool:
+            return i in declared if i.startswith("local_") else data_metric(i)
+    decoded = decode_query(state, known_area, known_metric, source="the session file")
+    if decoded.malformed:  # a damaged value: restored whole or not at all, never half a session over the user's view
+        raise SessionFileError(f"The session file's settings are damaged ({decoded.malformed[0].rstrip('.')}).")
+    return decoded, metrics

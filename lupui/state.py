@@ -56,8 +56,12 @@ def set_settings(settings: Settings) -> ViewState:
 
 
 def restore(decoded: Decoded) -> None:
-    """Replace the whole view (a session file was loaded); keeps the notices for display."""
-    st.session_state[_STATE] = decoded.state
+    """Replace the whole view (a session file was loaded); keeps the notices for display.
+
+    A file whose council no longer exists keeps the council on screen rather than leave none chosen.
+    """
+    new = decoded.state if decoded.state.area else replace(decoded.state, area=get().area)
+    st.session_state[_STATE] = new
     st.session_state[_NOTICES] = list(decoded.notices)
     mirror()
 

@@ -125,14 +125,25 @@ def test_unusable_peer_group_warns_and_scores_without_peers(run: Run, tmp_path: 
     assert doc["indicators"][0]["minimum"] == 600.0  # the median of all areas instead
 
 
-def test_session_notices_are_warnings(run: Run, tmp_path: Path) -> None:
+def _session_with_state(tmp_path: Path, state: dict[str, str]) -> str:
     path = tmp_path / "s.json"
     doc = json.loads(to_session_file(ViewState()))
-    doc["state"] = {"min": "nonsense", "iw": "no_such_metric:2"}
+    doc["state"] = state
     path.write_text(json.dumps(doc))
-    code, out, err = run("E06000001", "--json", "--session", str(path))
+    return str(path)
+
+
+def test_session_notices_are_warnings(run: Run, tmp_path: Path) -> None:
+    """A metric the data no longer has is dropped with a warning; the rest of the session applies."""
+    code, out, err = run("E06000001", "--json", "--session", _session_with_state(tmp_path, {"iw": "no_such_metric:2"}))
     assert code == 0 and _strict(out)["overall"]["rank"] == 5
-    assert "warning: Ignored “min=nonsense”" in err and "no_such_metric" in err
+    assert err.startswith("warning: ") and "no_such_metric" in err
+
+
+def test_a_damaged_session_value_is_one_line_and_exit_2(run: Run, tmp_path: Path) -> None:
+    code, out, err = run("E06000001", "--json", "--session", _session_with_state(tmp_path, {"min": "nonsense"}))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "settings are damaged (“min=nonsense”" in err
 
 
 def test_zero_weights_are_one_line_and_exit_2(run: Run, tmp_path: Path) -> None:

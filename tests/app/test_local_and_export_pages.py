@@ -219,14 +219,18 @@ def _bad(change: str) -> bytes:
         doc["version"] = 2
     elif change == "damaged metric":
         doc["local_metrics"][0]["value"][1] = "lots"
+    elif change == "damaged setting":  # with an area that no longer exists and a peer method: none of it applies
+        doc["state"].update(area="E99999999", mw="1:abc", peers="nearest")
     return json.dumps(doc).encode()
 
 
 @pytest.mark.parametrize(("change", "message"), [
     ("tampered", "This is not a session file (not valid JSON"),
     ("wrong schema", "This JSON file is not a Levelling Up Place Explorer session file."),
-    ("newer", "This session file is version 2; this app reads version 1 or older."),
+    ("newer", "This session file is version 2; this app reads version 1."),
     ("damaged metric", "The session file's local metrics are damaged: Saved metric 'X'"),
+    ("damaged setting", "The session file's settings are damaged (“mw=1:abc” in the session file was not used: "
+                        "'abc' is not a number)."),
 ])
 def test_bad_session_file_is_explained_and_changes_nothing(change: str, message: str) -> None:
     at = add_pride(open_page(LOCAL))
@@ -240,6 +244,16 @@ def test_bad_session_file_is_explained_and_changes_nothing(change: str, message:
     assert at.session_state["lupe_view"] == view and at.session_state["lupe_local_metrics"] is metrics
     assert url(at) == {**LINK, "v": "1"}
     assert [s.value for s in at.subheader][0] == "A summary of Walsall to take away"
+
+
+def test_a_file_whose_council_no_longer_exists_keeps_the_council_on_screen() -> None:
+    at = open_page(EXPORT)
+    doc = _good_session()
+    doc["state"]["area"] = "E07000001"  # well formed, not a current authority
+    uploader(at, "w_session_").set_value(("session.json", json.dumps(doc).encode(), "application/json")).run()
+    assert not at.exception and not at.error
+    assert url(at)["area"] == "E08000030"  # Walsall, the council already chosen
+    assert any("E07000001" in w.value for w in at.warning)
 
 
 def test_the_untouched_template_for_bad_files_restores() -> None:

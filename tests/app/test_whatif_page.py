@@ -189,7 +189,7 @@ def test_scenario_link_survives_other_pages() -> None:
 
 @pytest.mark.parametrize(("scen", "notice"), [
     ("X~gross_weekly_pay=lots", "is not a change"),
-    ("X~nonsense_metric=target", "is not a metric in this comparison"),
+    ("X~nonsense_metric=target", "names metrics this data does not have (nonsense_metric)"),
 ])
 def test_bad_scenarios_in_a_link_are_explained(scen: str, notice: str) -> None:
     at = run_page(scen=scen)

@@ -124,6 +124,20 @@ def test_an_empty_session_restores_the_defaults(dataset: Dataset) -> None:
     assert restored.state == ViewState() and restored.local_metrics == () and restored.notices == ()
 
 
+@pytest.mark.parametrize(("key", "value", "fragment"), [
+    ("ex", "local_not_here", "(local_not_here)"),  # a local metric the file does not carry
+    ("scen", "A~no_such_metric=5;gross_weekly_pay=target", "(no_such_metric)"),
+])
+def test_metrics_the_data_or_file_lacks_are_dropped_item_by_item(saved: bytes, dataset: Dataset, key: str,
+                                                                  value: str, fragment: str) -> None:
+    doc = json.loads(saved)
+    doc["state"][key] = value
+    restored = restored_from(doc, dataset)
+    assert any("names metrics this data does not have" in n and fragment in n for n in restored.notices)
+    if key == "scen":
+        assert restored.state.scenarios == (("A", (("gross_weekly_pay", "target"),)),)
+
+
 def test_unknown_area_is_a_notice_not_a_failure(saved: bytes, dataset: Dataset) -> None:
     """A council that no longer exists should not cost the user the rest of a saved session."""
     doc = json.loads(saved)
@@ -154,6 +168,12 @@ def _tampered(saved: bytes, how: str) -> bytes:
         doc["version"] = SESSION_VERSION + 1
     elif how == "version as text":
         doc["version"] = "1"
+    elif how == "version zero":
+        doc["version"] = 0
+    elif how == "bad weight":
+        doc["state"]["mw"] = "1:abc"
+    elif how == "bad baseline":
+        doc["state"]["base"] = "gross_weekly_pay:1999"
     elif how == "state not text":
         doc["state"]["mw"] = [1, 50]
     elif how == "local metrics not a list":
@@ -168,8 +188,11 @@ def _tampered(saved: bytes, how: str) -> bytes:
     ("wrong schema", "not a Levelling Up Place Explorer session file"),
     ("no schema", "not a Levelling Up Place Explorer session file"),
     ("a list", "not a Levelling Up Place Explorer session file"),
-    ("newer version", f"version {SESSION_VERSION + 1}; this app reads version {SESSION_VERSION} or older"),
+    ("newer version", f"version {SESSION_VERSION + 1}; this app reads version {SESSION_VERSION}"),
     ("version as text", "version '1'"),
+    ("version zero", "version 0; this app reads version"),
+    ("bad weight", "settings are damaged (“mw=1:abc” in the session file was not used: 'abc' is not a number)"),
+    ("bad baseline", "settings are damaged (The baseline “gross_weekly_pay:1999” in the session file was not used"),
     ("state not text", "state is damaged"),
     ("local metrics not a list", "local metrics are damaged"),
 ])
@@ -240,9 +263,14 @@ texts = st.text(st.sampled_from("abcE0123456789:,|~;=+-%./PY _'é"), max_size=24
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(state=st.dictionaries(keys, texts, min_size=1, max_size=4))
-def test_tampered_state_values_become_notices(saved: bytes, dataset: Dataset, state: dict[str, str]) -> None:
-    """Bad values inside a well-formed file fall back to defaults with a notice, as a bad link does."""
+def test_tampered_state_values_restore_whole_or_not_at_all(saved: bytes, dataset: Dataset,
+                                                           state: dict[str, str]) -> None:
+    """A value that cannot be read refuses the file in one sentence; anything else restores whole."""
     doc = json.loads(saved)
     doc["state"] = state
-    restored = restored_from(doc, dataset)
-    assert isinstance(restored.state, ViewState) and len(restored.local_metrics) == 2
+    try:
+        restored = restored_from(doc, dataset)
+    except SessionFileError as exc:
+        assert str(exc).startswith("The session file's settings are damaged (") and "\n" not in str(exc)
+    else:
+        assert isinstance(restored.state, ViewState) and len(restored.local_metrics) == 2

@@ -176,6 +176,11 @@ def test_bad_session_files_raise_one_clear_error(data: bytes, fragment: str) -> 
         from_session_file(data)
 
 
-def test_session_file_with_a_byte_order_mark_and_bad_values() -> None:
-    decoded, _ = from_session_file("\ufeff".encode() + _doc(state={"min": "median", "tgt": "nonsense"}))
-    assert decoded.state.settings.minimum == "median" and len(decoded.notices) == 1
+def test_session_file_with_a_byte_order_mark() -> None:
+    decoded, _ = from_session_file("\ufeff".encode() + _doc(state={"min": "median"}))
+    assert decoded.state.settings.minimum == "median" and not decoded.notices
+
+
+def test_session_file_with_a_value_it_cannot_read_is_refused() -> None:
+    with pytest.raises(SessionFileError, match=r"settings are damaged \(“tgt=nonsense” in the session file"):
+        from_session_file(_doc(state={"min": "median", "tgt": "nonsense"}))
