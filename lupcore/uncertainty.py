@@ -11,6 +11,7 @@ is another one (distance to target), so the nominal choice is always one arm of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -277,11 +278,13 @@ def rank_runs(engine: Engine, overall: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def simulate(engine: Engine, config: EnsembleConfig = DEFAULT_CONFIG, values: np.ndarray | None = None) -> RankEnsemble:
+def simulate(engine: Engine, config: EnsembleConfig = DEFAULT_CONFIG, values: np.ndarray | None = None,
+             on_progress: Callable[[float], None] | None = None) -> RankEnsemble:
     """Run the ensemble for every area of the engine's panel (vectorised over runs, chunk by chunk).
 
     ``values`` scores a what-if copy of the panel's values (other areas held constant); the
     benchmarks, the normalisers and the CIs' widths stay those of the published data.
+    ``on_progress`` hears the share of runs done after each chunk (for a progress bar).
     """
     draws = draw_inputs(engine, config)
     inputs = prepare_inputs(engine, values)
@@ -297,12 +300,14 @@ def simulate(engine: Engine, config: EnsembleConfig = DEFAULT_CONFIG, values: np
             sel = np.flatnonzero(draws.method[start:stop] == m)
             if len(sel):
                 overall[start + sel] = score_batch(x[sel], inputs, plan, draws.mission_weights[start + sel])
+        if on_progress is not None:
+            on_progress(stop / config.runs)
     nominal = engine.scores if values is None else score_panel(engine.panel, engine.benchmarks, engine.normaliser,
                                                                engine.settings, values=values)
     return RankEnsemble(engine.panel.codes, nominal.rank, nominal.rank_of, rank_runs(engine, overall), overall)
 
 
-def rank_intervals(engine: Engine, config: EnsembleConfig = DEFAULT_CONFIG,
-                   values: np.ndarray | None = None) -> dict[str, RankInterval]:
+def rank_intervals(engine: Engine, config: EnsembleConfig = DEFAULT_CONFIG, values: np.ndarray | None = None,
+                   on_progress: Callable[[float], None] | None = None) -> dict[str, RankInterval]:
     """5th–95th percentile rank intervals for every area of the panel, keyed by area code (one call)."""
-    return simulate(engine, config, values).intervals()
+    return simulate(engine, config, values, on_progress).intervals()

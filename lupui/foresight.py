@@ -15,7 +15,7 @@ from lupcore.projection import Projection, project_metric
 from lupcore.scorecard import Engine
 from lupcore.uncertainty import RankInterval, rank_intervals
 from lupcore.whatif import Scenario, ScenarioResult, apply_scenario
-from lupui import data
+from lupui import background, data
 from lupui.scoring import Current
 
 
@@ -49,15 +49,11 @@ def projection(now: Current, area: str, indicator_id: str, relaxed: bool, baseli
     return _projection(view_key(now), area, indicator_id, relaxed, baseline, now.engine, extra)
 
 
-@st.cache_resource(show_spinner="Estimating rank uncertainty (1,000 runs over weights, methods and data)…",
-                   max_entries=64)
-def _intervals(key: tuple, _engine: Engine) -> dict[str, RankInterval]:
-    return rank_intervals(_engine)
-
-
 def intervals(now: Current) -> dict[str, RankInterval]:
-    """5th–95th percentile rank intervals for every area of the view (about half a second, once)."""
-    return _intervals(view_key(now), now.engine)
+    """5th–95th percentile rank intervals for every area of the view (about half a second, once per view)."""
+    engine = now.engine
+    return background.cached("intervals", 64, view_key(now), lambda report: rank_intervals(engine, on_progress=report),
+                             "Estimating rank uncertainty (1,000 runs over weights, methods and data)…")
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
@@ -75,14 +71,13 @@ def scenario_result(now: Current, area: str, scenario: Scenario) -> ScenarioResu
     return _scenario(view_key(now), area, scenario, now.engine)
 
 
-@st.cache_resource(show_spinner="Estimating the scenario's rank uncertainty…", max_entries=128)
-def _scenario_interval(key: tuple, area: str, scenario: Scenario, _engine: Engine) -> RankInterval:
-    result = _scenario(key, area, scenario, _engine)
-    return rank_intervals(_engine, values=result.values)[area]
-
-
 def scenario_interval(now: Current, area: str, scenario: Scenario) -> RankInterval:
-    return _scenario_interval(view_key(now), area, scenario, now.engine)
+    """The area's rank interval with the scenario applied (1,000 runs, once per view and scenario)."""
+    key, engine = view_key(now), now.engine
+    values = _scenario(key, area, scenario, engine).values
+    return background.cached("scenario_intervals", 128, (key, area, scenario),
+                             lambda report: rank_intervals(engine, values=values, on_progress=report)[area],
+                             "Estimating the scenario's rank uncertainty (1,000 runs)…")
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)

@@ -148,3 +148,9 @@ def test_districts_showing_one_county_value_share_its_draw() -> None:
     x = perturb(inputs, np.random.default_rng(3), 50)[..., 0]
     assert np.array_equal(x[:, 0], x[:, 1]) and np.array_equal(x[:, 3], x[:, 4])  # one county, one draw
     assert not np.array_equal(x[:, 0], x[:, 2]) and not np.array_equal(x[:, 0], x[:, 3])
+
+
+def test_progress_is_reported_after_each_chunk(engine: Engine) -> None:
+    shares: list[float] = []
+    rank_intervals(engine, EnsembleConfig(runs=50, chunk=20), on_progress=shares.append)
+    assert shares == [0.4, 0.8, 1.0]
