@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lupcore.comparison import anonymised_names, peer_table, score_heatmap
-from lupcore.format import format_number
+from lupcore.format import format_number, format_value
 from lupcore.peers import available_variables, context_matrix, default_variables, explain, ons_neighbours
 from lupcore.session import MAX_CUSTOM_PEERS, PEER_KINDS
 from lupui import state
@@ -110,11 +110,12 @@ with tab_heat:
         heat = score_heatmap(engine, codes, names)
         order = [names[c] for c in codes]
         chart = alt.Chart(heat).mark_rect().encode(
-            x=alt.X("area:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
-            y=alt.Y("metric:N", sort=None, title=None, axis=alt.Axis(labelLimit=300)),
+            # Every label drawn (Vega thins overlapping ones by default, leaving columns unnamed).
+            x=alt.X("area:N", sort=order, title=None, axis=alt.Axis(labelAngle=-55, labelLimit=160, labelOverlap=False)),
+            y=alt.Y("metric:N", sort=None, title=None, axis=alt.Axis(labelLimit=300, labelOverlap=False)),
             color=alt.Color("score:Q", scale=alt.Scale(scheme="viridis", domain=[0, 100]), title="Score (0–100)"),
             tooltip=["area", "metric", "value", alt.Tooltip("score:Q", format=".1f")],
-        ).properties(height=max(300, 18 * heat["metric"].nunique()))
+        ).properties(height=max(300, 20 * heat["metric"].nunique()))
         st.altair_chart(chart, width="stretch")
         st.caption("Each cell is the metric's normalised score (higher is better after polarity); grey means no data.")
 with tab_why:
@@ -128,9 +129,14 @@ with tab_why:
     except Exception as exc:  # explain refuses areas it cannot compare; say so rather than fail
         st.info(f"Cannot show the variables side by side: {exc}")
     else:
-        why = why.rename(index=names)
-        why.columns = [ds.indicators[c].label if c in ds.indicators else c.capitalize() for c in why.columns]
-        st.dataframe(why.style.format(lambda v: format_number(v, 1) if isinstance(v, float) else v),
-                     width="stretch", height=min(38 + 35 * len(why), 700))
+        # Distance first (it is why they are peers), then each variable with its unit in the header.
+        why = why[["distance", *[c for c in why.columns if c != "distance"]]].rename(index=names).rename_axis("Area")
+        metas = {c: ds.indicators[c] for c in why.columns if c in ds.indicators}
+        headers = {c: (f"{metas[c].label} ({metas[c].unit})" if metas[c].unit.strip() else metas[c].label)
+                   if c in metas else "Distance (0 = identical)" for c in why.columns}
+        formats = {headers[c]: (lambda v, m=metas[c]: format_value(v, m, with_unit=False)) if c in metas
+                   else (lambda v: format_number(v, 2)) for c in why.columns}
+        st.dataframe(why.rename(columns=headers).style.format(formats), width="stretch",
+                     height=min(38 + 35 * len(why), 700))
         st.caption("Context variables side by side (raw values) and each area's distance from the locality on the "
                    "standardised variables (0 = identical). ONS lists use ONS's own 29 variables, not these.")

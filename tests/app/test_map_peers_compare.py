@@ -457,3 +457,12 @@ def test_anonymised_compare_shows_no_real_name_in_its_controls() -> None:
     assert not [m for m in at.multiselect if m.key == "w_compare"]
     shown = " ".join(texts(at)) + " ".join(c.value for c in at.caption)
     assert "Birmingham" not in shown and "Coventry" not in shown
+
+
+def test_why_these_peers_puts_the_distance_first_and_units_in_the_headers() -> None:
+    at = open_page("pages/4_Peers.py", area="E08000030")
+    assert not at.exception
+    why = at.dataframe[-1].value
+    assert list(why.columns)[:2] == ["Distance (0 = identical)", "Population (people)"]
+    assert why.index.name == "Area" and why.index[0] == "Walsall"
+    assert why.iloc[0, 0] == 0  # the locality is at distance 0 from itself
