@@ -45,7 +45,7 @@ def peer_table(engine: Engine, area_code: str, peer_codes: Sequence[str]) -> pd.
         rank = int(1 + np.sum(group * p > mine * p)) if not np.isnan(mine) else None
         best = (theirs.max() if p > 0 else theirs.min()) if len(theirs) else np.nan
         out.append({
-            "indicator_id": meta.id, "mission": meta.mission, "metric": meta.label,
+            "indicator_id": meta.id, "mission": meta.mission, "metric": meta.shown_label,
             "value": format_value(mine, meta),
             "rank_in_group": f"{ordinal(rank)} of {len(group)}" if rank else "no data",
             "rank": rank, "group_size": len(group),
@@ -68,7 +68,7 @@ def score_heatmap(engine: Engine, codes: Sequence[str], names: dict[str, str]) -
             continue
         for r in rows:
             code = str(panel.codes[r])
-            out.append({"area": names.get(code, str(panel.names[r])), "metric": meta.label, "mission": meta.mission,
+            out.append({"area": names.get(code, str(panel.names[r])), "metric": meta.shown_label, "mission": meta.mission,
                         "score": None if np.isnan(y[r, j]) else round(float(y[r, j]), 1),
                         "value": format_value(panel.values[r, j], meta)})
     return pd.DataFrame(out)
@@ -103,7 +103,7 @@ def side_by_side(engine: Engine, codes: Sequence[str], names: dict[str, str], mi
     for j, meta in enumerate(panel.indicators):
         if not meta.scorable or not cover[rows, j].any():
             continue
-        metric_rows.append({"Mission": meta.mission, "Metric": meta.label,
+        metric_rows.append({"Mission": meta.mission, "Metric": meta.shown_label,
                             **{label: f"{words[int(engine.rag[r, j])].split(' ')[0]} {format_value(panel.values[r, j], meta)}"
                                if cover[r, j] else "not published"
                                for label, r in zip(labels, rows, strict=True)}})

@@ -34,7 +34,7 @@ def _num(value: float | None) -> float | str:
 
 def metric_label(meta: IndicatorMeta) -> str:
     """The label the scorecard page shows (local metrics are marked)."""
-    return meta.label + (" (local)" if meta.local else "")
+    return meta.shown_label
 
 
 def ordered_metrics(card: Scorecard) -> list[MetricRow]:

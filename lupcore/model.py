@@ -93,6 +93,11 @@ class IndicatorMeta:
             raise ValueError(f"{self.id}: capital must be one of {CAPITALS}, got {self.capital!r}")
 
     @property
+    def shown_label(self) -> str:
+        """The label every page and export shows: a council's own metrics are marked "(local)"."""
+        return self.label + (" (local)" if self.local else "")
+
+    @property
     def scorable(self) -> bool:
         """Polarity set and a mission to score against; context metrics are shown, never scored."""
         return self.polarity != Polarity.CONTEXTUAL and self.role != Role.CONTEXT and self.mission is not None

@@ -268,7 +268,7 @@ def progress_frame(progress: AreaProgress, scored_only: bool = True) -> pd.DataF
     """The progress table the exports print: one row per metric since its baseline (compact columns)."""
     rows = [m for m in progress.metrics if m.meta.scorable or m.meta.local or not scored_only]
     return pd.DataFrame({
-        "Metric": [m.meta.label + (" (local)" if m.meta.local else "") for m in rows],
+        "Metric": [m.meta.shown_label for m in rows],
         "Change since baseline": [m.text for m in rows],
         "Gap to target": [m.target_gap.status if m.target_gap else "–" for m in rows],
         "Red-red": ["yes" if m.red_red else "" for m in rows],

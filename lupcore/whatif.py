@@ -193,7 +193,7 @@ def _metric_change(engine: Engine, row: int, j: int, value: float, change: str, 
     detail = f"{delta}: {words}" if words else delta
     text = (f"{meta.label}: {format_value(_num(old), meta)} → {format_value(value, meta)} ({detail}), "
             f"{old_rag.value} → {rag.value}.")
-    return MetricChange(meta.id, meta.label, change, _num(old), float(value), old_rag, rag,
+    return MetricChange(meta.id, meta.shown_label, change, _num(old), float(value), old_rag, rag,
                         _num(float(engine.scores.metric[row, j])), _num(float(after.metric[0, j])), people, text)
 
 

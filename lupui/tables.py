@@ -66,7 +66,7 @@ def metrics_table(key: tuple, filters: tuple, _card: Scorecard) -> tuple[pa.Tabl
                                 for m in rows if not m.meta.local))
     table = pa.table({
         "Mission": [missions.get(m.meta.mission, "Context") for m in rows],
-        "Metric": [m.meta.label + (" (local)" if m.meta.local else "") for m in rows],
+        "Metric": [m.meta.shown_label for m in rows],
         "Value": [format_value(m.value, m.meta) for m in rows],
         "Status": [render.rag_cell(m.rag) for m in rows],
         "Clarity": [_clarity(m) for m in rows],

@@ -164,7 +164,7 @@ with controls:
     overrides = dict(settings.indicator_weights)
     table = pd.DataFrame({
         "Mission": [m.mission for m in metas],
-        "Metric": [m.label + (" (local)" if m.local else "") for m in metas],
+        "Metric": [m.shown_label for m in metas],
         "Role": [m.role.value for m in metas],
         "Local control": [m.local_control.value for m in metas],
         "Include": [m.id not in settings.excluded for m in metas],

@@ -28,7 +28,7 @@ engine = data.engine(panel, view.settings, group.codes if group else (), local[2
 
 c1, c2, c3 = st.columns([1.2, 2, 1])
 kind = c1.selectbox("Colour the map by", list(LAYER_KINDS), format_func=LAYER_KINDS.get, key="w_map_kind")
-metric_options = {m.id: m.label + (" (local)" if m.local else "") for m in panel.indicators}
+metric_options = {m.id: m.shown_label for m in panel.indicators}
 if kind in ("metric_value", "metric_rag"):
     if kind == "metric_rag":
         metric_options = {m.id: label for m, (_, label) in zip(panel.indicators, metric_options.items(), strict=True)

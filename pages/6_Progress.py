@@ -40,7 +40,7 @@ st.subheader("Every metric")
 rows = [m for m in prog.metrics if m.meta.scorable or m.meta.local]
 table = pd.DataFrame({
     "Mission": [m.meta.mission or "–" for m in rows],
-    "Metric": [m.meta.label + (" (local)" if m.meta.local else "") for m in rows],
+    "Metric": [m.meta.shown_label for m in rows],
     "Baseline": [f"{format_value(m.baseline.value, m.meta)} ({m.baseline.label})" if m.baseline.value is not None
                  else m.baseline.label for m in rows],
     "Latest": [f"{format_value(m.latest_value, m.meta)} ({display_label(m.latest_period)})" if m.latest_period

@@ -51,7 +51,7 @@ def change_text(mode: str, amount: float | None) -> str:
 with st.expander("Build a scenario", expanded=not saved):
     draft: list[tuple[str, str]] = list(ss.get("lupe_draft", []))
     c1, c2, c3, c4 = st.columns([3, 2, 1.4, 1])
-    pick = c1.selectbox("Metric", list(metrics), format_func=lambda i: metrics[i].meta.label, key="w_wi_metric")
+    pick = c1.selectbox("Metric", list(metrics), format_func=lambda i: metrics[i].meta.shown_label, key="w_wi_metric")
     mode = c2.selectbox("Change", list(MODES), format_func=MODES.get, key="w_wi_mode")
     meta = metrics[pick].meta
     amount = None
@@ -67,7 +67,7 @@ with st.expander("Build a scenario", expanded=not saved):
         except ScenarioError as exc:
             st.error(str(exc))
     if draft:
-        st.markdown("\n".join(f"- {metrics[i].meta.label}: **{c}**" for i, c in draft if i in metrics))
+        st.markdown("\n".join(f"- {metrics[i].meta.shown_label}: **{c}**" for i, c in draft if i in metrics))
         n1, n2, n3 = st.columns([3, 1, 1])
         name = n1.text_input("Scenario name", value=f"Scenario {chr(65 + len(saved))}", key="w_wi_name", max_chars=40,
                              help="Up to 40 characters; | ~ ; and = are left out because the page link uses them.")
@@ -148,7 +148,7 @@ if len(saved) >= 2:
 
 st.subheader("What would it take?")
 w1, w2 = st.columns([3, 2])
-goal_metric = w1.selectbox("Metric", list(metrics), format_func=lambda i: metrics[i].meta.label, key="w_wi_need")
+goal_metric = w1.selectbox("Metric", list(metrics), format_func=lambda i: metrics[i].meta.shown_label, key="w_wi_need")
 places = w2.number_input("Move up this many places (0: turn its mission green)", 0, 100, 0, key="w_wi_places")
 need = requirement(now, area.code, goal_metric, int(places))
 st.markdown(f"**{need.text}**")

@@ -292,8 +292,8 @@ def test_local_metric_can_be_changed_in_a_scenario(dataset: Dataset) -> None:
     csv = "area_code,period,value\n" + "".join(f"{code},2024,{55 + 3 * i}\n" for i, code in enumerate(codes))
     at = with_local_metric(PAGE, csv, source="Residents' survey", polarity=Polarity.HIGHER_IS_BETTER, mission=9)
     metric = at.session_state["lupe_local_metrics"][0]
-    assert "Pride in place" in at.selectbox(key="w_wi_metric").options
+    assert "Pride in place (local)" in at.selectbox(key="w_wi_metric").options
     save(add_change(at, metric.meta.id, "target"), "Pride")
     assert not at.exception and not at.warning, [w.value for w in at.warning]
     assert url(at)["scen"] == f"Pride~{metric.meta.id}=target"
-    assert at.dataframe[1].value.loc[0, "Metric"] == "Pride in place"
+    assert at.dataframe[1].value.loc[0, "Metric"] == "Pride in place (local)"
