@@ -48,6 +48,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def emit(payload: object, as_json: bool, text: str) -> None:
     """Print JSON (machine-readable, NaN as null) or the human-readable text."""
     if as_json:
-        print(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False, default=str))
+        print(json.dumps(tidy(payload), indent=2, ensure_ascii=False, allow_nan=False, default=str))
     else:
         print(text)
+
+
+def tidy(payload: object) -> object:
+    """Floats to 12 significant digits: 696.4 rather than 696.4000000000001 (binary noise, not precision)."""
+    if isinstance(payload, float):
+        return float(f"{payload:.12g}")
+    if isinstance(payload, dict):
+        return {k: tidy(v) for k, v in payload.items()}
+    if isinstance(payload, list | tuple):
+        return [tidy(v) for v in payload]
+    return payload

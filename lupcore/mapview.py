@@ -6,6 +6,7 @@ Pure functions over an ``Engine`` for the LTLA panel, so the page only draws and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ RAG_COLOURS: dict[Rag, choropleth.RGBA] = {
 RAG_WORDS = {rag: rag_text(rag) for rag in Rag}
 LAYER_KINDS = {
     "overall": "Overall Levelling Up score",
+    "overall_rag": "Overall status (RAG)",
     "mission_score": "A mission's score",
     "mission_rag": "A mission's status (RAG)",
     "metric_value": "A metric's value",
@@ -49,8 +51,12 @@ def rag_colours(codes: np.ndarray) -> list[choropleth.RGBA]:
     return [RAG_COLOURS[RAG_BY_CODE[int(c)]] for c in codes]
 
 
-def map_layer(engine: Engine, kind: str, key: int | str | None = None) -> MapLayer:
-    """Colours and texts for every panel area under one choice of what to show."""
+def map_layer(engine: Engine, kind: str, key: int | str | None = None,
+              mission_titles: Mapping[int, str] | None = None) -> MapLayer:
+    """Colours and texts for every panel area under one choice of what to show.
+
+    ``mission_titles`` names a mission layer ("Mission 5: Education"); without it, "Mission 5".
+    """
     panel, scores = engine.panel, engine.scores
     names = list(panel.names)
     if kind in ("metric_value", "metric_rag"):
@@ -77,10 +83,13 @@ def map_layer(engine: Engine, kind: str, key: int | str | None = None) -> MapLay
         rag = classify_scores(values, scores.overall_at_minimum, scores.overall_at_target)
     texts = [f"score {format_number(v, 1)}" if np.isfinite(v) else "no score" for v in values]
     status = [RAG_WORDS[RAG_BY_CODE[int(c)]] for c in rag]
-    label = f"Mission {key} score" if kind.startswith("mission") else "Overall Levelling Up score"
-    if kind == "mission_rag":
-        return MapLayer(f"Mission {key}: status", rag_colours(rag), texts, status, None, True, "", "", (),
-                        _missing(names, values))
+    if kind.startswith("mission"):
+        label = (mission_titles or {}).get(int(key or 1), f"Mission {key}") + " score"
+    else:
+        label = "Overall Levelling Up score"
+    if kind in ("mission_rag", "overall_rag"):
+        title = "Overall status" if kind == "overall_rag" else label.removesuffix(" score") + ": status"
+        return MapLayer(title, rag_colours(rag), texts, status, None, True, "", "", (), _missing(names, values))
     scale = choropleth.scale_for(values)
     ticks = (*(format_number(t, 1) for t in scale.ticks(3)[:-1]), f"{format_number(scale.high, 1)} score (0–100)") if scale else ()
     return MapLayer(label, choropleth.colours(values, scale), texts, status, scale, False, "score (0–100)",

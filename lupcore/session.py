@@ -25,6 +25,7 @@ from lupcore.settings import (
 )
 
 URL_VERSION = "1"
+PEER_K_RANGE = (5, 20)  # nearest-neighbour group sizes the Peers page offers (methods §4: default 15)
 SESSION_SCHEMA = "levelling-up-place-explorer/session"
 SESSION_VERSION = 1
 PEER_KINDS = ("ons-global", "ons-economic", "ons-demographic", "nearest", "custom")
@@ -143,8 +144,9 @@ def _ids(limit: int) -> Callable[[str], tuple[str, ...]]:
 
 def _k(text: str) -> int:
     value = int(text)
-    if not 3 <= value <= 30:
-        raise ValueError("k must be between 3 and 30")
+    low, high = PEER_K_RANGE
+    if not low <= value <= high:
+        raise ValueError(f"the number of peers must be between {low} and {high}")
     return value
 
 

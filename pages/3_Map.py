@@ -40,7 +40,7 @@ elif kind in ("mission_score", "mission_rag"):
 else:
     key = None
 zoom = c3.toggle("Zoom to the locality", key="w_map_zoom")
-layer = map_layer(engine, kind, key)
+layer = map_layer(engine, kind, key, {n: m.title for n, m in ds.missions.items()})
 
 # Outline the locality (or a county's / combined authority's member councils) and its peers.
 codes = list(panel.codes)

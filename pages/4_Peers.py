@@ -9,7 +9,7 @@ import streamlit as st
 from lupcore.comparison import anonymised_names, peer_table, score_heatmap
 from lupcore.format import format_number, format_value
 from lupcore.peers import available_variables, context_matrix, default_variables, explain, ons_neighbours
-from lupcore.session import MAX_CUSTOM_PEERS, PEER_KINDS
+from lupcore.session import MAX_CUSTOM_PEERS, PEER_K_RANGE, PEER_KINDS
 from lupui import state
 from lupui.frame import frame
 from lupui.scoring import current, tier_for
@@ -39,12 +39,13 @@ with left:
              on_change=lambda: set_peers(kind=ss["w_peer_kind"]))
 with right:
     state.widget_value("w_anon", view.anonymised)
-    st.toggle("Anonymised mode (peers shown as Area A, Area B…)", key="w_anon",
+    st.toggle("Anonymised mode", key="w_anon",
               on_change=lambda: state.update(anonymised=bool(ss["w_anon"])),
-              help="For sensitive sessions: the locality keeps its name, every other area is lettered.")
+              help="For sensitive sessions: the locality keeps its name, every other area is shown as Area A, "
+                   "Area B…")
     if spec.kind != "custom":
         state.widget_value("w_peer_k", spec.k)
-        st.slider("How many peers", 5, 20, key="w_peer_k", on_change=lambda: set_peers(k=int(ss["w_peer_k"])))
+        st.slider("How many peers", *PEER_K_RANGE, key="w_peer_k", on_change=lambda: set_peers(k=int(ss["w_peer_k"])))
 
 if spec.kind == "nearest":
     variables = available_variables(ds)

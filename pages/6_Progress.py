@@ -85,7 +85,8 @@ with left:
     if metric.baseline.note:
         st.caption(metric.baseline.note)
     render.bullets(gap.text for gap in (metric.national_gap, metric.target_gap) if gap is not None)
-    relaxed = st.toggle("Relaxed mode (project from 3 points over 2 years; indicative only)", key="w_prog_relaxed")
+    relaxed = st.toggle("Relaxed mode", key="w_prog_relaxed",
+                        help="Project from as few as 3 points spanning 2 years: indicative only.")
 proj = projection(now, area.code, chosen, relaxed, dict(view.baseline).get(chosen), extra)
 with right:
     if history.empty:

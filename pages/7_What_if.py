@@ -60,7 +60,7 @@ with st.expander("Build a scenario", expanded=not saved):
                                   "units": f"Amount ({meta.unit}, + or −)"}[mode], value=None, key="w_wi_amount")
     c3.caption(f"Today: {format_value(metrics[pick].value, meta)}; "
                f"{'higher' if meta.polarity > 0 else 'lower'} is better.")
-    if c4.button("Add change", key="w_wi_add", icon=":material/add:"):
+    if c4.button("Add", key="w_wi_add", icon=":material/add:", help="Add this change to the scenario"):
         try:
             draft = [d for d in draft if d[0] != pick] + [(pick, check_change(change_text(mode, amount)))]
             ss["lupe_draft"] = draft

@@ -141,3 +141,10 @@ def test_cli_reports_broken_data_in_one_line(broken_data: tuple[Path, str], caps
     assert captured.out == ""
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and name in lines[0] and "make data" in lines[0], captured.err
+
+
+def test_json_floats_carry_no_binary_noise() -> None:
+    from lupcore.cli import tidy
+
+    assert tidy({"a": [696.4000000000001, 0.1 + 0.2], "b": (1e-30, 2, "x", None)}) == {
+        "a": [696.4, 0.3], "b": [1e-30, 2, "x", None]}

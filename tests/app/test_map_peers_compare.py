@@ -156,8 +156,9 @@ def test_default_layer_is_the_overall_score_with_a_unit_legend(walsall_map: AppT
 
 @pytest.mark.parametrize(("kind", "key", "title"), [
     ("overall", None, "Overall Levelling Up score"),
-    ("mission_score", 5, "Mission 5 score"),
-    ("mission_rag", 7, "Mission 7: status"),
+    ("overall_rag", None, "Overall status"),
+    ("mission_score", 5, "Mission 5: Education score"),
+    ("mission_rag", 7, "Mission 7: Health: status"),
     ("metric_value", "employment_rate", "Employment rate ("),
     ("metric_rag", "gross_weekly_pay", "Median weekly pay: status"),
 ])
@@ -169,7 +170,7 @@ def test_every_kind_of_layer_renders(kind: str, key: str | int | None, title: st
     assert len({tuple(c) for c in cols}) > 2, "a choropleth with one colour shows nothing"
 
 
-@pytest.mark.parametrize(("kind", "key"), [("metric_rag", "employment_rate"), ("mission_rag", 5)])
+@pytest.mark.parametrize(("kind", "key"), [("metric_rag", "employment_rate"), ("mission_rag", 5), ("overall_rag", None)])
 def test_rag_colours_match_each_areas_status(kind: str, key: str | int) -> None:
     """Evaluating the colour expression per area must give the colour of the status its tooltip shows."""
     at = show(kind, key)

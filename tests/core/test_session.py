@@ -12,6 +12,7 @@ from lupcore.examples import example_panel
 from lupcore.scorecard import build_engine
 from lupcore.session import (
     MAX_SESSION_BYTES,
+    PEER_K_RANGE,
     PEER_KINDS,
     PeerSpec,
     SessionFileError,
@@ -56,7 +57,7 @@ changes = _unique(st.tuples(st.sampled_from(IDS), st.sampled_from(["72.5", "+5%"
 view_states = st.builds(
     ViewState,
     area=st.one_of(st.none(), st.sampled_from(CODES)), settings=method_settings,
-    peers=st.builds(PeerSpec, kind=st.sampled_from(PEER_KINDS), k=st.integers(3, 30), custom=_unique(st.sampled_from(CODES), 6),
+    peers=st.builds(PeerSpec, kind=st.sampled_from(PEER_KINDS), k=st.integers(*PEER_K_RANGE), custom=_unique(st.sampled_from(CODES), 6),
                     variables=_unique(st.sampled_from(("population", "median_age", "house_price")), 3)),
     compare=_unique(st.sampled_from(CODES), 4), baseline=_sorted_pairs(st.sampled_from(IDS), st.sampled_from(LABELS)),
     scenarios=st.lists(st.tuples(names, changes), max_size=3, unique_by=lambda s: s[0]).map(tuple),
@@ -102,7 +103,7 @@ def test_settings_from_the_url_drive_the_engine() -> None:
     ({"iw": "pay"}, "key:value"),
     ({"cmin": "pay:nan"}, "not a number"),
     ({"area": "Walsall"}, "not an area code"),
-    ({"k": "99"}, "k must be between 3 and 30"),
+    ({"k": "99"}, "the number of peers must be between 5 and 20"),
     ({"cmp": ",".join(CODES[:5])}, "at most 4 areas"),
     ({"kill": ",".join(f"m{i}" for i in range(9))}, "at most 8"),
     ({"scen": "Plan~pay=lots"}, "is not a change"),

@@ -53,7 +53,7 @@ def test_build_a_scenario_and_see_the_rank_change(app_url: str, open_app: Callab
     choose(page, build.get_by_role("combobox", name="Metric"), "Median weekly pay")
     choose(page, build.get_by_role("combobox", name="Change"), "Reach the target")
     expect(build.get_by_label("New value (£)")).to_have_count(0)  # the rerun for the new mode has landed
-    build.get_by_role("button", name="Add change").click()
+    build.get_by_role("button", name="Add", exact=True).click()
     expect(build.get_by_text("Median weekly pay: target")).to_be_visible()
     build.get_by_role("button", name="Save scenario").click()
 
