@@ -80,3 +80,11 @@ FIGURES: list[tuple[str, str, Callable[[], float]]] = [
     ("export_xlsx_walsall", "s", export_xlsx_walsall),
     ("export_csv_walsall", "s", export_csv_walsall),
 ]
+
+
+@figure("upload_validation_10mb", "s")
+def upload_validation_10mb() -> float:
+    """Validating a generated 10 MB CSV of local metric values (about 250,000 rows), all checks on."""
+    from lupcore.uploads import bench_validation
+
+    return bench_validation()
