@@ -11,7 +11,7 @@ is another one (distance to target), so the nominal choice is always one arm of 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -256,6 +256,26 @@ class RankEnsemble:
         return {str(code): RankInterval(str(code), _int(self.nominal[i]), _int(low[i]), _int(high[i]), _float(median[i]),
                                         _float(mean[i]), _float(top[i]), _float(bottom[i]), int(self.rank_of[i]))
                 for i, code in enumerate(self.codes)}
+
+
+    def peer_interval(self, code: str, peer_codes: Sequence[str], nominal: int | None, of: int) -> RankInterval | None:
+        """The area's rank among itself and its peers in every run (1 + peers scoring higher), as a range.
+
+        ``nominal`` and ``of`` are the published peer rank and group size (``lupcore.rescore.peer_rank``);
+        a peer without a score in a run does not count, as in the nominal rank.
+        """
+        at = np.flatnonzero(self.codes == code)
+        peers = np.flatnonzero(np.isin(self.codes, list(peer_codes)) & (self.codes != code))
+        if not len(at) or not len(peers) or nominal is None:
+            return None
+        own = self.overall[:, at[0]]
+        runs = ~np.isnan(own)
+        if not runs.any():
+            return None
+        ranks = 1 + np.sum(self.overall[runs][:, peers] > own[runs, None], axis=1)
+        low, high = np.percentile(ranks, 5, method="lower"), np.percentile(ranks, 95, method="higher")
+        return RankInterval(code, nominal, int(low), int(high), float(np.median(ranks)), float(ranks.mean()),
+                            None, None, of)
 
 
 def _int(x: float) -> int | None:

@@ -22,6 +22,9 @@ PROGRESS_AFTER_S = 0.3  # issue 5: show progress when the Monte Carlo takes over
 POLL_S = 0.1
 
 
+MISSING = object()
+
+
 class Store:
     """A thread-safe least-recently-used map shared by every session of the process (values are read-only)."""
 
@@ -30,12 +33,13 @@ class Store:
         self._lock = threading.Lock()
         self._max = max_entries
 
-    def get(self, key: Hashable) -> object | None:
+    def get(self, key: Hashable) -> object:
+        """The value, or ``MISSING`` (a stored ``None`` is a result too)."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-            return None
+            return MISSING
 
     def put(self, key: Hashable, value: object) -> None:
         with self._lock:
@@ -75,12 +79,17 @@ def with_progress(work: Callable[[Callable[[float], None]], T], label: str) -> T
         return value
 
 
-def cached(store_name: str, max_entries: int, key: Hashable, work: Callable[[Callable[[float], None]], T],
-           label: str) -> T:
-    """``work``'s result for ``key``, computed once per process (with a progress bar when slow)."""
+def memo(store_name: str, max_entries: int, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``'s result for ``key``, computed once per process in the script's own thread."""
     kept = store(store_name, max_entries)
     found = kept.get(key)
-    if found is None:
-        found = with_progress(work, label)
+    if found is MISSING:
+        found = compute()
         kept.put(key, found)
     return found  # type: ignore[return-value]
+
+
+def cached(store_name: str, max_entries: int, key: Hashable, work: Callable[[Callable[[float], None]], T],
+           label: str) -> T:
+    """``work``'s result for ``key``, computed once per process in a worker (with a progress bar when slow)."""
+    return memo(store_name, max_entries, key, lambda: with_progress(work, label))

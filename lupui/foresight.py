@@ -6,6 +6,8 @@ shared read-only; keys are small strings, the engine rides along unhashed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from lupcore.changes import people_bases
@@ -13,7 +15,7 @@ from lupcore.improvement import Requirement, required_for_green, required_for_ra
 from lupcore.progress import AreaProgress, area_progress
 from lupcore.projection import Projection, project_metric
 from lupcore.scorecard import Engine
-from lupcore.uncertainty import RankInterval, rank_intervals
+from lupcore.uncertainty import RankEnsemble, RankInterval, simulate
 from lupcore.whatif import Scenario, ScenarioResult, apply_scenario
 from lupui import background, data
 from lupui.scoring import Current
@@ -49,11 +51,25 @@ def projection(now: Current, area: str, indicator_id: str, relaxed: bool, baseli
     return _projection(view_key(now), area, indicator_id, relaxed, baseline, now.engine, extra)
 
 
+ENSEMBLE_LABEL = "Estimating rank uncertainty (1,000 runs over weights, methods and data)…"
+
+
+def _ensemble(now: Current) -> RankEnsemble:
+    """The 1,000 runs of the view (about 5 MB each, so only a few views are kept; recomputed when evicted)."""
+    engine = now.engine
+    return background.cached("ensembles", 8, view_key(now), lambda report: simulate(engine, on_progress=report),
+                             ENSEMBLE_LABEL)
+
+
 def intervals(now: Current) -> dict[str, RankInterval]:
     """5th–95th percentile rank intervals for every area of the view (about half a second, once per view)."""
-    engine = now.engine
-    return background.cached("intervals", 64, view_key(now), lambda report: rank_intervals(engine, on_progress=report),
-                             "Estimating rank uncertainty (1,000 runs over weights, methods and data)…")
+    return background.memo("intervals", 64, view_key(now), lambda: _ensemble(now).intervals())
+
+
+def peer_interval(now: Current, area: str, nominal: int | None, of: int) -> RankInterval | None:
+    """The area's rank among its peers over the same runs: "3rd (2nd–6th)"."""
+    return background.memo("peer_intervals", 256, (view_key(now), area),
+                           lambda: _ensemble(now).peer_interval(area, now.engine.peer_codes, nominal, of))
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
@@ -71,12 +87,17 @@ def scenario_result(now: Current, area: str, scenario: Scenario) -> ScenarioResu
     return _scenario(view_key(now), area, scenario, now.engine)
 
 
-def scenario_interval(now: Current, area: str, scenario: Scenario) -> RankInterval:
-    """The area's rank interval with the scenario applied (1,000 runs, once per view and scenario)."""
+def scenario_intervals(now: Current, area: str, scenario: Scenario) -> tuple[RankInterval, RankInterval | None]:
+    """The area's rank range, overall and among its peers, with the scenario applied (1,000 runs, once)."""
     key, engine = view_key(now), now.engine
-    values = _scenario(key, area, scenario, engine).values
-    return background.cached("scenario_intervals", 128, (key, area, scenario),
-                             lambda report: rank_intervals(engine, values=values, on_progress=report)[area],
+    result = _scenario(key, area, scenario, engine)
+
+    def work(report: Callable[[float], None]) -> tuple[RankInterval, RankInterval | None]:
+        ensemble = simulate(engine, values=result.values, on_progress=report)
+        after = result.after
+        return ensemble.intervals()[area], ensemble.peer_interval(area, engine.peer_codes, after.peer_rank, after.peer_of)
+
+    return background.cached("scenario_intervals", 128, (key, area, scenario), work,
                              "Estimating the scenario's rank uncertainty (1,000 runs)…")
 
 

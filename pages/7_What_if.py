@@ -9,7 +9,7 @@ from lupcore.format import format_number, format_value, ordinal
 from lupcore.session import clean_scenario_name
 from lupcore.whatif import HELD_CONSTANT, compare_scenarios, scenarios_from_view
 from lupui import render, state
-from lupui.foresight import intervals, requirement, scenario_interval, scenario_result
+from lupui.foresight import intervals, peer_interval, requirement, scenario_intervals, scenario_result
 from lupui.frame import frame
 from lupui.scoring import current
 
@@ -93,7 +93,7 @@ result = scenario_result(now, area.code, scenario)
 for notice in result.notices:
     st.warning(notice)
 before_iv = intervals(now).get(area.code)
-after_iv = scenario_interval(now, area.code, scenario)
+after_iv, after_peer_iv = scenario_intervals(now, area.code, scenario)
 
 b, a = result.before, result.after
 top = st.columns(3)
@@ -103,8 +103,10 @@ top[1].metric(f"Rank of {a.rank_of}", after_iv.text if after_iv else (ordinal(a.
               help="5th–95th percentile range over 1,000 runs with noisy weights, methods and data.")
 top[1].caption(f"Today: {before_iv.text if before_iv else ordinal(b.rank) if b.rank else '–'}")
 if a.peer_rank:
-    top[2].metric(f"Rank among {a.peer_of} peers", ordinal(a.peer_rank))
-    top[2].caption(f"Today: {ordinal(b.peer_rank) if b.peer_rank else '–'}")
+    before_peer_iv = peer_interval(now, area.code, b.peer_rank, b.peer_of)
+    top[2].metric(f"Rank among {a.peer_of} peers", after_peer_iv.text if after_peer_iv else ordinal(a.peer_rank),
+                  help="Among the locality and its peers; the range comes from the same 1,000 runs.")
+    top[2].caption(f"Today: {before_peer_iv.text if before_peer_iv else ordinal(b.peer_rank) if b.peer_rank else '–'}")
 
 st.subheader("Missions: today and with the scenario")
 rows = []

@@ -65,4 +65,11 @@ def test_store_keeps_the_most_recently_used_entries() -> None:
     kept.put("b", 2)
     assert kept.get("a") == 1  # "a" is now the most recent
     kept.put("c", 3)
-    assert kept.get("b") is None and kept.get("a") == 1 and kept.get("c") == 3
+    assert kept.get("b") is background.MISSING and kept.get("a") == 1 and kept.get("c") == 3
+
+
+def test_memo_keeps_a_none_result() -> None:
+    calls: list[int] = []
+    for _ in range(3):
+        assert background.memo("test-none", 4, "k", lambda: calls.append(1)) is None
+    assert calls == [1]

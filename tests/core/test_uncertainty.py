@@ -18,6 +18,7 @@ from lupcore.scorecard import Engine, build_engine
 from lupcore.settings import DEFAULT_SETTINGS, Settings
 from lupcore.uncertainty import (
     EnsembleConfig,
+    RankEnsemble,
     RankInterval,
     draw_inputs,
     ensemble_methods,
@@ -154,3 +155,18 @@ def test_progress_is_reported_after_each_chunk(engine: Engine) -> None:
     shares: list[float] = []
     rank_intervals(engine, EnsembleConfig(runs=50, chunk=20), on_progress=shares.append)
     assert shares == [0.4, 0.8, 1.0]
+
+
+def test_peer_rank_interval_counts_only_the_peers() -> None:
+    """Three areas and four runs by hand: A's rank among itself and B (C is not a peer)."""
+    codes = np.array(["A", "B", "C"])
+    overall = np.array([[50.0, 40.0, 90.0],   # A above B: 1st
+                        [50.0, 60.0, 90.0],   # B above A: 2nd
+                        [50.0, np.nan, 90.0],  # B unscored: 1st
+                        [50.0, 45.0, 10.0]])  # 1st
+    ensemble = RankEnsemble(codes, np.array([2, 1, 3]), np.array([3, 3, 3]), np.full((4, 3), np.nan), overall)
+    interval = ensemble.peer_interval("A", ["B"], nominal=1, of=2)
+    assert interval is not None
+    assert (interval.nominal, interval.low, interval.high, interval.of) == (1, 1, 2, 2)
+    assert interval.mean == pytest.approx(1.25) and interval.text == "1st (1st–2nd)"
+    assert ensemble.peer_interval("A", [], nominal=1, of=1) is None
