@@ -104,7 +104,7 @@ top[1].metric(f"Rank of {a.rank_of}", after_iv.text if after_iv else (ordinal(a.
 top[1].caption(f"Today: {before_iv.text if before_iv else ordinal(b.rank) if b.rank else '–'}")
 if a.peer_rank:
     before_peer_iv = peer_interval(now, area.code, b.peer_rank, b.peer_of)
-    top[2].metric(f"Rank among {a.peer_of} peers", after_peer_iv.text if after_peer_iv else ordinal(a.peer_rank),
+    top[2].metric(f"Rank in the peer group ({a.peer_of} with {area.name})", after_peer_iv.text if after_peer_iv else ordinal(a.peer_rank),
                   help="Among the locality and its peers; the range comes from the same 1,000 runs.")
     top[2].caption(f"Today: {before_peer_iv.text if before_peer_iv else ordinal(b.peer_rank) if b.peer_rank else '–'}")
 

@@ -95,7 +95,7 @@ def test_built_scenario_is_named_kept_in_the_url_and_moves_the_rank() -> None:
     rank, low, high = numbers(after)
     assert low <= rank <= high
     assert numbers(today)[0] > rank, f"reaching the pay target should move Walsall up: {today} → {after}"
-    peer_rank, peer_low, peer_high = numbers(metric_value(at, "Rank among"))  # the peer rank has its range too
+    peer_rank, peer_low, peer_high = numbers(metric_value(at, "Rank in the peer group"))  # the peer rank has its range too
     assert peer_low <= peer_rank <= peer_high
     todays = [c.value for c in at.caption if RANK_WITH_RANGE.match(c.value.removeprefix("Today: "))]
     assert len(todays) == 2, f"today's overall and peer ranks both carry a range: {todays}"
