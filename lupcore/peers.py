@@ -335,11 +335,12 @@ def comparator_set(codes: Iterable[str], dataset: Dataset,
 
 def peer_group(dataset: Dataset, area_code: str, kind: PeerKind, k: int = DEFAULT_K,
                variables: Sequence[str] | None = None, custom: Iterable[str] = (),
-               method: Method = "euclidean", same_nation: bool = False) -> PeerGroup:
+               method: Method = "euclidean", same_nation: bool = False, name: str = "") -> PeerGroup:
     """The peer group of one area: ONS's list, our ``nearest`` neighbours, or a ``custom`` named set.
 
     ``variables`` (None or empty: ``default_variables``), ``method`` and ``same_nation`` apply to ``nearest``
-    only; ``custom`` is cleaned by ``comparator_set`` (call it to show the problems). Raises ``PeerError``.
+    only; ``custom`` is cleaned by ``comparator_set`` (call it to show the problems) and labelled ``name``
+    when the user gave the set one. Raises ``PeerError``.
     """
     if kind not in PEER_KINDS:
         raise PeerError(f"Unknown peer group {kind!r}; choose from {', '.join(PEER_KINDS)}")
@@ -353,7 +354,8 @@ def peer_group(dataset: Dataset, area_code: str, kind: PeerKind, k: int = DEFAUL
         codes, _ = comparator_set(custom, dataset, area_code)
         if not codes:
             raise PeerError("None of the areas given can be used as comparators.")
-        return PeerGroup(kind, codes, f"Your {len(codes)} chosen comparator{'s' if len(codes) > 1 else ''}")
+        count = f"{len(codes)} chosen comparator{'s' if len(codes) > 1 else ''}"
+        return PeerGroup(kind, codes, f"{name} ({count})" if name else f"Your {count}")
     chosen = check_variables(dataset, tuple(variables or ()) or default_variables(dataset))
     matrix = context_matrix(dataset, candidate_codes(dataset, area_code, same_nation), chosen)
     near = nearest_neighbours(matrix, area_code, k, method)

@@ -78,7 +78,7 @@ def engine_for(dataset: Dataset, area_code: str, state: ViewState,
     spec = state.peers
     try:
         group = peer_group(dataset, area_code, spec.kind, k=spec.k, variables=spec.variables,  # type: ignore[arg-type]
-                           custom=spec.custom)
+                           custom=spec.custom, name=spec.name)
     except PeerError as exc:
         group = None
         notices.append(f"{exc} Peer benchmarks fall back to all comparable areas.")

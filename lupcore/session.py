@@ -41,6 +41,7 @@ class PeerSpec:
     k: int = 15
     custom: tuple[str, ...] = ()
     variables: tuple[str, ...] = ()
+    name: str = ""  # the user's name for the custom comparator set ("Black Country"), in the link as setname=
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,8 @@ def decode_query(params: Mapping[str, str], known_area: Callable[[str], bool] | 
                 peers["k"] = _k(text)
             elif key == "set":
                 peers["custom"] = _codes(MAX_CUSTOM_PEERS)(text)
+            elif key == "setname":
+                peers["name"] = clean_set_name(text)
             elif key == "vars":
                 peers["variables"] = _ids(20)(text)
             elif key == "cmp":
@@ -308,6 +311,8 @@ def encode_query(state: ViewState) -> dict[str, str]:
         out["k"] = str(p.k)
     if p.custom:
         out["set"] = ",".join(p.custom)
+    if p.name:
+        out["setname"] = p.name
     if p.variables:
         out["vars"] = ",".join(p.variables)
     if state.compare:
@@ -342,6 +347,12 @@ def clean_scenario_name(name: str, taken: tuple[str, ...] = (), fallback: str = 
     while unique in taken:
         unique, n = f"{text[:36]} ({n})", n + 1
     return unique
+
+
+def clean_set_name(name: str) -> str:
+    """A comparator set's name as a link keeps it: printable, no markup, at most 40 characters ("" if none)."""
+    text = "".join(ch for ch in str(name) if ch.isprintable() and ch not in "<>")
+    return " ".join(text.split())[:40].strip()
 
 
 def decode_scenarios(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:

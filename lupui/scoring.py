@@ -42,14 +42,15 @@ def tier_for(code: str) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def _peers(area: str, kind: str, k: int, custom: tuple[str, ...], variables: tuple[str, ...]) -> PeerGroup:
-    return peer_group(data.dataset(), area, kind, k=k, variables=variables, custom=custom)  # type: ignore[arg-type]
+def _peers(area: str, kind: str, k: int, custom: tuple[str, ...], variables: tuple[str, ...], name: str) -> PeerGroup:
+    return peer_group(data.dataset(), area, kind, k=k, variables=variables, custom=custom,  # type: ignore[arg-type]
+                      name=name)
 
 
 def peers_for(area_code: str, spec: PeerSpec) -> tuple[PeerGroup | None, str | None]:
     """The chosen peer group, or None and a plain message when it cannot be formed."""
     try:
-        return _peers(area_code, spec.kind, spec.k, spec.custom, spec.variables), None
+        return _peers(area_code, spec.kind, spec.k, spec.custom, spec.variables, spec.name), None
     except PeerError as exc:
         return None, str(exc)
 

@@ -9,7 +9,7 @@ import streamlit as st
 from lupcore.comparison import anonymised_names, peer_table, score_heatmap
 from lupcore.format import format_number, format_value
 from lupcore.peers import available_variables, context_matrix, default_variables, explain, ons_neighbours
-from lupcore.session import MAX_CUSTOM_PEERS, PEER_K_RANGE, PEER_KINDS
+from lupcore.session import MAX_CUSTOM_PEERS, PEER_K_RANGE, PEER_KINDS, clean_set_name
 from lupui import state
 from lupui.frame import frame
 from lupui.scoring import current, tier_for
@@ -61,9 +61,14 @@ elif spec.kind == "custom":
     pick = pick[pick["tier"] == ds.areas.loc[area.code, "tier"]]
     names = dict(zip(pick["code"], pick["name"], strict=True))
     state.widget_value("w_peer_custom", [c for c in spec.custom if c in names])
-    st.multiselect(f"Comparators (up to {MAX_CUSTOM_PEERS})", [c for c in names if c != area.code],
-                   format_func=names.get, max_selections=MAX_CUSTOM_PEERS, key="w_peer_custom",
-                   on_change=lambda: set_peers(custom=tuple(ss["w_peer_custom"])))
+    set_cols = st.columns([3, 1])
+    set_cols[0].multiselect(f"Comparators (up to {MAX_CUSTOM_PEERS})", [c for c in names if c != area.code],
+                            format_func=names.get, max_selections=MAX_CUSTOM_PEERS, key="w_peer_custom",
+                            on_change=lambda: set_peers(custom=tuple(ss["w_peer_custom"])))
+    state.widget_value("w_peer_setname", spec.name)
+    set_cols[1].text_input("Name of this set", key="w_peer_setname", max_chars=40, placeholder="e.g. Black Country",
+                           on_change=lambda: set_peers(name=clean_set_name(ss["w_peer_setname"])),
+                           help="Shown with the peer group here, on the other pages and in exports; kept in the link.")
 
 now = current(ctx)
 group = now.peers

@@ -355,6 +355,19 @@ def test_named_set_from_the_url_and_the_picker() -> None:
     assert any("2 chosen comparators" in t for t in texts(at))
 
 
+SCORECARD_PAGE = "pages/1_Scorecard.py"
+
+
+def test_a_comparator_set_can_be_named_and_the_name_travels() -> None:
+    at = open_page(PEERS, area=WALSALL, peers="custom", set=f"{BIRMINGHAM},{COVENTRY},{DUDLEY}")
+    at.text_input(key="w_peer_setname").set_value("West Midlands core").run()
+    assert not at.exception
+    assert url(at)["setname"] == "West Midlands core"
+    assert any("**West Midlands core (3 chosen comparators)**" in t for t in texts(at))
+    at.switch_page(SCORECARD_PAGE).run()
+    assert url(at)["setname"] == "West Midlands core", "the name stays in the link on other pages"
+
+
 def test_named_set_of_more_than_ten_is_refused_with_a_notice(dataset: Dataset) -> None:
     eleven = [c for c in dataset.pickable()["code"] if c.startswith("E08") and c != WALSALL][:11]
     at = open_page(PEERS, area=WALSALL, peers="custom", set=",".join(eleven))

@@ -185,3 +185,11 @@ def test_session_file_with_a_byte_order_mark() -> None:
 def test_session_file_with_a_value_it_cannot_read_is_refused() -> None:
     with pytest.raises(SessionFileError, match=r"settings are damaged \(“tgt=nonsense” in the session file"):
         from_session_file(_doc(state={"min": "median", "tgt": "nonsense"}))
+
+
+def test_a_comparator_set_name_survives_the_link_and_is_cleaned() -> None:
+    state = ViewState(area="E08000030", peers=PeerSpec(kind="custom", custom=("E08000031", "E08000027"),
+                                                       name="Black Country"))
+    assert decode_query(encode_query(state)).state == state
+    decoded = decode_query({"peers": "custom", "setname": "  <b>Black</b>\n   Country " + "x" * 60})
+    assert decoded.state.peers.name == "bBlack/b Country " + "x" * 23 and not decoded.notices
