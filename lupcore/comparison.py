@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from lupcore.format import format_number, format_value, ordinal
+from lupcore.model import IndicatorMeta
 from lupcore.rag import RAG_BY_CODE, classify_scores
 from lupcore.scorecard import Engine
 
@@ -27,15 +28,21 @@ def _rows(engine: Engine, codes: Sequence[str]) -> np.ndarray:
     return np.array([engine.panel.position(c) for c in codes if c in set(engine.panel.codes)], dtype=int)
 
 
+def compared(meta: IndicatorMeta) -> bool:
+    """Metrics set against other areas: every scored one, and a council's own with a better direction
+    even when it counts towards no mission (it has a status, so it has a rank)."""
+    return meta.scorable or (meta.local and meta.polarity != 0)
+
+
 def peer_table(engine: Engine, area_code: str, peer_codes: Sequence[str]) -> pd.DataFrame:
-    """One row per scorable metric: the locality's value, its rank in the group, peer median and best."""
+    """One row per compared metric: the locality's value, its rank in the group, peer median and best."""
     panel = engine.panel
     me = panel.position(area_code)
     peers = _rows(engine, [c for c in peer_codes if c != area_code])
     cover = panel.covers()[me]
     out = []
     for j, meta in enumerate(panel.indicators):
-        if not cover[j] or not meta.scorable:
+        if not cover[j] or not compared(meta):
             continue
         mine = panel.values[me, j]
         theirs = panel.values[peers, j]
@@ -101,7 +108,7 @@ def side_by_side(engine: Engine, codes: Sequence[str], names: dict[str, str], mi
     metric_rows = []
     cover = panel.covers()
     for j, meta in enumerate(panel.indicators):
-        if not meta.scorable or not cover[rows, j].any():
+        if not compared(meta) or not cover[rows, j].any():
             continue
         metric_rows.append({"Mission": meta.mission, "Metric": meta.shown_label,
                             **{label: f"{words[int(engine.rag[r, j])].split(' ')[0]} {format_value(panel.values[r, j], meta)}"

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from pagekit import open_page, url
+from pagekit import open_page, url, with_local_metric
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
@@ -25,6 +25,7 @@ from streamlit.testing.v1 import AppTest
 from lupcore.choropleth import DIVERGING, NO_DATA
 from lupcore.dataset import Dataset
 from lupcore.mapview import RAG_COLOURS, RAG_WORDS
+from lupcore.model import Polarity
 from lupcore.panel import Panel, build_panel
 from lupcore.peers import peer_group
 
@@ -480,3 +481,14 @@ def test_why_these_peers_puts_the_distance_first_and_units_in_the_headers() -> N
     assert list(why.columns)[:2] == ["Distance (0 = identical)", "Population (people)"]
     assert why.index.name == "Area" and why.index[0] == "Walsall"
     assert why.iloc[0, 0] == 0  # the locality is at distance 0 from itself
+
+
+def test_a_local_metric_outside_any_mission_is_still_compared_with_the_peers() -> None:
+    """A council's own measure with a better direction but no mission has a status, so it has a rank."""
+    codes = (WALSALL, "E08000031", BIRMINGHAM, COVENTRY, DUDLEY)
+    csv = "area_code,period,value\n" + "".join(f"{code},2024,{50 + 4 * i}\n" for i, code in enumerate(codes))
+    at = with_local_metric(PEERS, csv, source="Residents' survey", polarity=Polarity.HIGHER_IS_BETTER, mission=None)
+    table = peer_table(at)
+    row = table[table["Metric"] == "Pride in place (local)"]
+    assert len(row) == 1, table["Metric"].tolist()
+    assert re.fullmatch(r"\d+(st|nd|rd|th) of \d+", row.iloc[0]["Rank in group"]), row.iloc[0]["Rank in group"]
