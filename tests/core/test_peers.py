@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import time
 from types import MappingProxyType
 
 import numpy as np
@@ -305,11 +304,11 @@ def test_walsall_nearest_are_current_ltlas(real: Dataset) -> None:
     assert len(peer_group(real, "E08000030", "ons-global", k=20).codes) == 20
 
 
-def test_real_distance_matrix_is_fast_and_overlap_in_range(real: Dataset) -> None:
+def test_real_distance_matrix_and_overlap_in_range(real: Dataset) -> None:
+    """Shape and range only: speed is a `make bench` figure, never a timed test."""
     matrix = context_matrix(real, real.comparison_codes("ltla"))
-    start = time.perf_counter()
     dist = distance_matrix(matrix).to_numpy()
-    assert time.perf_counter() - start < 0.5 and dist.shape == (361, 361)
+    assert dist.shape == (361, 361) and np.allclose(dist, dist.T) and np.all(np.diag(dist) == 0)
     overlap = mean_overlap(real)
     assert overlap["k"].tolist() == [5, 10, 20] and (overlap["areas"] == 361).all()
     assert ((overlap["overlap"] > 0) & (overlap["overlap"] < 1)).all()
