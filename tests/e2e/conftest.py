@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -85,6 +85,11 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     if not (path.is_file() and os.access(path, os.X_OK)):
         pytest.fail(f"Chromium not found at {path}: install Debian's chromium: apt-get install chromium", pytrace=False)
     return {**browser_type_launch_args, "executable_path": str(path), "args": CHROME_ARGS}
+
+
+# Assertions wait up to 15 s (Playwright's default is 5 s): a busy CI machine can take longer than 5 s
+# over a rerun that needs the Monte Carlo, and a passing check returns as soon as it holds.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
