@@ -106,10 +106,13 @@ def _scorecard(bundle: ReportBundle) -> pd.DataFrame:
 
 
 def test_pdf_glyphs_are_all_in_the_font(pdf_text: tuple[int, str]) -> None:
-    """With DejaVu Sans every character printed has a glyph: no missing-glyph boxes."""
+    """With DejaVu Sans every character printed has a glyph: no missing-glyph boxes.
+
+    The font is a dependency of the PDF (``.ci/run`` installs it), so its absence fails, never skips.
+    """
     regular, _, symbols = export_pdf.pdf_fonts(export_pdf.FONT_DIR)
     if not symbols:
-        pytest.skip("DejaVu Sans is not installed (CI installs fonts-dejavu-core)")
+        pytest.fail(f"DejaVu Sans not found in {export_pdf.FONT_DIR}: apt-get install fonts-dejavu-core", pytrace=False)
     face = TTFont("check", str(export_pdf.FONT_DIR / "DejaVuSans.ttf")).face
     missing = {ch for ch in pdf_text[1] if not ch.isspace() and ord(ch) not in face.charToGlyph}
     assert missing == set()
