@@ -56,15 +56,20 @@ def load_session(dataset: Dataset, path: Path | str | None) -> Restored:
         raise UsageError(f"{path}: {exc}") from exc
 
 
-def scored(dataset: Dataset, code: str, restored: Restored) -> Setup:
+def engine_or_usage_error(dataset: Dataset, code: str, restored: Restored) -> Setup:
     """The engine for ``code`` under a restored session; raises ``UsageError`` with the reason."""
     try:
-        setup = engine_for(dataset, code, restored.state, restored.local_metrics)
+        return engine_for(dataset, code, restored.state, restored.local_metrics)
     except KeyError as exc:
         name = dataset.areas.at[code, "name"] if dataset.has_area(code) else code
         raise UsageError(f"{name} ({code}) is not a council or combined authority, so it is not scored.") from exc
     except WeightsError as exc:
         raise UsageError(str(exc)) from exc
+
+
+def scored(dataset: Dataset, code: str, restored: Restored) -> Setup:
+    """``engine_or_usage_error``, printing the session's and the peer group's notices as warnings."""
+    setup = engine_or_usage_error(dataset, code, restored)
     for notice in (*restored.notices, *setup.notices):
         print(f"warning: {notice}", file=sys.stderr)
     return setup

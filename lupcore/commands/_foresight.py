@@ -5,15 +5,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from lupcore.commands._common import UsageError, load_session, report
+from lupcore.commands._common import UsageError, engine_or_usage_error, load_session, report
 from lupcore.dataset import Dataset
 from lupcore.restore import Restored
-from lupcore.restore import engine_for as restore_engine_for
 from lupcore.scorecard import Engine
-from lupcore.scoring import WeightsError
 from lupcore.session import ViewState
 
-__all__ = ["Setup", "UsageError", "check_metric", "engine_for", "load_state", "report"]
+__all__ = ["Setup", "UsageError", "check_metric", "engine_for", "load_session", "report"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -22,12 +20,6 @@ class Setup:
     engine: Engine
     peers: tuple[str, ...]
     notices: tuple[str, ...]
-
-
-def load_state(dataset: Dataset, path: str | None) -> tuple[Restored, tuple[str, ...]]:
-    """The restored session from ``--session FILE`` (or the defaults), with the codec's notices."""
-    restored = load_session(dataset, path)
-    return restored, restored.notices
 
 
 def check_metric(dataset: Dataset, indicator_id: str) -> str:
@@ -39,13 +31,9 @@ def check_metric(dataset: Dataset, indicator_id: str) -> str:
 
 
 def engine_for(dataset: Dataset, area_code: str, restored: Restored) -> Setup:
-    """The engine of the area's tier under the session's settings, local metrics and peer group."""
-    try:
-        setup = restore_engine_for(dataset, area_code, restored.state, restored.local_metrics)
-    except KeyError as exc:
-        raise UsageError(f"{area_code} is not scored among comparable areas, so it has no scenario or projection here.") from exc
-    except WeightsError as exc:
-        raise UsageError(str(exc)) from exc
+    """The engine of the area's tier under the session's settings, local metrics and peer group; the notices
+    travel in the command's output rather than as warnings."""
+    setup = engine_or_usage_error(dataset, area_code, restored)
     peers = setup.peers.codes if setup.peers else ()
     notices = tuple(f"No peer ranks: {n}" for n in setup.notices)
     return Setup(restored.state, setup.engine, tuple(peers), notices)

@@ -12,7 +12,7 @@ from typing import Any
 
 from lupcore.cli import emit
 from lupcore.commands._common import number, resolve_or_report
-from lupcore.commands._foresight import UsageError, check_metric, engine_for, load_state, report
+from lupcore.commands._foresight import UsageError, check_metric, engine_for, load_session, report
 from lupcore.dataset import Dataset
 from lupcore.projection import Projection, project_metric
 
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, dataset: Dataset) -> int:
         return 2
     try:
         indicator = check_metric(dataset, args.indicator)
-        restored, _ = load_state(dataset, args.session)
+        restored = load_session(dataset, args.session)
         setup = engine_for(dataset, code, restored)
         state = restored.state
     except UsageError as exc:

@@ -13,7 +13,7 @@ from typing import Any
 from lupcore.changes import ScenarioError, check_change, people_bases
 from lupcore.cli import emit
 from lupcore.commands._common import number, resolve_or_report
-from lupcore.commands._foresight import UsageError, check_metric, engine_for, load_state, report
+from lupcore.commands._foresight import UsageError, check_metric, engine_for, load_session, report
 from lupcore.dataset import Dataset
 from lupcore.format import ordinal
 from lupcore.uncertainty import rank_intervals
@@ -108,7 +108,8 @@ def run(args: argparse.Namespace, dataset: Dataset) -> int:
     if code is None:
         return 2
     try:
-        restored, notices = load_state(dataset, args.session)
+        restored = load_session(dataset, args.session)
+        notices = restored.notices
         scenario = _scenario(dataset, args, restored.state.scenarios)
         setup = engine_for(dataset, code, restored)
     except (UsageError, ScenarioError) as exc:
