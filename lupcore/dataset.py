@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lupcore import io
-from lupcore.model import LOWER_TIER_PREFIXES, Area, IndicatorMeta, Mission, Tier
+from lupcore.model import Area, IndicatorMeta, Mission, Tier
 
 AREA_KIND = {
     "E06": "Unitary authority",
@@ -37,6 +37,14 @@ AREA_KIND = {
     "E12": "English region",
 }
 PICKER_TIERS = ("ltla", "utla", "cauth")
+LOCAL_PREFIX = "local_"  # ids of a council's own uploaded metrics
+# Counties and combined authorities are scored among their own kind; every other area among the districts.
+TIER_OF_PREFIX = {"E10": "utla", "E47": "cauth"}
+
+
+def tier_for(code: str) -> str:
+    """The panel an area is scored in: counties among upper tiers, combined authorities together, else districts."""
+    return TIER_OF_PREFIX.get(code[:3], "ltla")
 UPPER_TIER_PREFIXES = ("E06", "E08", "E09", "E10", "W06", "S12", "N09")
 
 
@@ -77,6 +85,14 @@ class Dataset:
 
     def has_area(self, code: str) -> bool:
         return code in self.areas.index
+
+    def is_pickable(self, code: str) -> bool:
+        """A current council, county or combined authority: the areas a link or a session file may name."""
+        return self.has_area(code) and bool(self.areas.at[code, "current"]) and self.areas.at[code, "tier"] in PICKER_TIERS
+
+    def knows_metric(self, indicator_id: str) -> bool:
+        """A metric of the data, or a council's own (``local_…``: whether it exists is the session's to say)."""
+        return indicator_id in self.indicators or indicator_id.startswith(LOCAL_PREFIX)
 
     def pickable(self) -> pd.DataFrame:
         """Current areas a user can choose: lower-tier authorities, counties, combined authorities."""
@@ -214,6 +230,3 @@ def load_dataset(data_dir: Path = io.DATA_DIR) -> Dataset:
         data_dir=data_dir,
     )
 
-
-def is_lower_tier(code: str) -> bool:
-    return code[:3] in LOWER_TIER_PREFIXES

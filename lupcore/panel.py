@@ -35,6 +35,9 @@ class Panel:
     reference: tuple[np.ndarray, ...]  # per indicator: the comparison set's values (NaN removed)
     national: tuple[dict[str, float], ...]  # per indicator: published national values, by code
 
+    def has_area(self, code: str) -> bool:
+        return bool((self.codes == code).any())
+
     def position(self, code: str) -> int:
         hits = np.flatnonzero(self.codes == code)
         if not len(hits):

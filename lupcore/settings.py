@@ -38,6 +38,16 @@ WEIGHT_PRESETS: dict[str, str] = {
 }
 MAX_KILLER_METRICS = 8
 AVAILABILITY_THRESHOLD = 2 / 3  # COINr's example data-availability rule (methods §3.4.3)
+# The fields that move the benchmarks or the normaliser; the rest (weights, exclusions, RAG rule) only re-score.
+FIT_FIELDS = ("minimum", "target", "minimum_overrides", "target_overrides", "custom_minimum", "custom_target",
+              "normalisation", "aggregation")
+PAIR_FIELDS = ("minimum_overrides", "target_overrides", "custom_minimum", "custom_target", "mission_weights",
+               "indicator_weights")
+
+
+def _canonical_pairs(pairs: tuple) -> tuple:
+    """Pairs with one value per key (the last one given wins) in key order: one meaning, one spelling."""
+    return tuple(sorted(dict(pairs).items()))
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,11 @@ class Settings:
     excluded: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
+        # Canonical form, so that equal choices compare, hash and key caches equally however they were written.
+        for name in PAIR_FIELDS:
+            object.__setattr__(self, name, _canonical_pairs(getattr(self, name)))
+        object.__setattr__(self, "killer", tuple(dict.fromkeys(self.killer)))
+        object.__setattr__(self, "excluded", frozenset(self.excluded))
         problems = []
         if self.minimum not in MINIMUM_PRESETS:
             problems.append(f"unknown minimum preset {self.minimum!r}")
@@ -82,6 +97,15 @@ class Settings:
         if problems:
             raise ValueError("; ".join(problems))
 
+    def cache_key(self) -> str:
+        """Every choice, canonical: equal keys mean equal scores."""
+        return repr(tuple((name, getattr(self, name)) for name in self.__dataclass_fields__ if name != "excluded")
+                    + (("excluded", tuple(sorted(self.excluded))),))
+
+    def fit_key(self) -> str:
+        """Only the choices that move benchmarks or the normaliser, so a weight change reuses the fit."""
+        return repr(tuple((name, getattr(self, name)) for name in FIT_FIELDS))
+
     def minimum_for(self, indicator_id: str) -> str:
         return dict(self.minimum_overrides).get(indicator_id, self.minimum)
 
@@ -95,7 +119,44 @@ class Settings:
             mins[indicator_id] = minimum
         if target is not None:
             tars[indicator_id] = target
-        return replace(self, minimum_overrides=tuple(sorted(mins.items())), target_overrides=tuple(sorted(tars.items())))
+        return replace(self, minimum_overrides=tuple(mins.items()), target_overrides=tuple(tars.items()))
+
+    def with_preset(self, preset: str) -> Settings:
+        """A weight preset starts afresh: metric weight overrides belong to the preset they were set under."""
+        return replace(self, weight_preset=preset, indicator_weights=())
+
+    def with_mission_weight(self, mission: int, weight: float) -> Settings:
+        weights = dict(self.mission_weights)
+        weights[mission] = float(weight)
+        if weights[mission] == 1.0:  # the default weight is not spelt out, so links stay short
+            del weights[mission]
+        return replace(self, mission_weights=tuple(weights.items()))
+
+    def with_metric_choices(self, included: dict[str, bool], weights: dict[str, float]) -> Settings:
+        """Include or leave out metrics and set their weights (the Weights page's metric editor)."""
+        excluded = set(self.excluded)
+        for iid, keep in included.items():
+            (excluded.discard if keep else excluded.add)(iid)
+        return replace(self, excluded=frozenset(excluded),
+                       indicator_weights=tuple({**dict(self.indicator_weights), **weights}.items()))
+
+    def with_benchmarks(self, presets: dict[str, tuple[str | None, str | None]],
+                        customs: dict[str, tuple[object, object]]) -> Settings:
+        """Per-metric benchmark choices: ``presets[id] = (minimum, target)`` preset names (None keeps the current
+        one; the general preset clears the override) and ``customs[id] = (minimum, target)`` custom values
+        (``...`` keeps the current one, None clears it)."""
+        mins, tgts = dict(self.minimum_overrides), dict(self.target_overrides)
+        cmin, ctgt = dict(self.custom_minimum), dict(self.custom_target)
+        for iid, pair in presets.items():
+            for chosen, store, default in zip(pair, (mins, tgts), (self.minimum, self.target), strict=True):
+                if chosen:
+                    store.pop(iid, None) if chosen == default else store.__setitem__(iid, chosen)
+        for iid, pair in customs.items():
+            for value, store in zip(pair, (cmin, ctgt), strict=True):
+                if value is not ...:
+                    store.pop(iid, None) if value is None else store.__setitem__(iid, float(value))  # type: ignore[arg-type]
+        return replace(self, minimum_overrides=tuple(mins.items()), target_overrides=tuple(tgts.items()),
+                       custom_minimum=tuple(cmin.items()), custom_target=tuple(ctgt.items()))
 
 
 DEFAULT_SETTINGS = Settings()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from lupcore.assembly import Assembly
 from lupcore.changes import people_bases
 from lupcore.improvement import Requirement, required_for_green, required_for_rank
 from lupcore.progress import AreaProgress, area_progress
@@ -18,13 +19,11 @@ from lupcore.scorecard import Engine
 from lupcore.uncertainty import RankEnsemble, RankInterval, simulate
 from lupcore.whatif import Scenario, ScenarioResult, apply_scenario
 from lupui import background, data
-from lupui.scoring import Current
 
 
-def view_key(now: Current) -> tuple[str, str, str, tuple[str, ...]]:
+def view_key(now: Assembly) -> tuple[str, str, str, tuple[str, ...]]:
     """(tier, local metrics, settings, peers): what makes one engine different from another."""
-    engine = now.engine
-    return now.panel.tier, now.local_key, data.settings_key(engine.settings), engine.peer_codes
+    return now.view_key()
 
 
 @st.cache_resource(show_spinner="Comparing every metric with its baseline…", max_entries=256)
@@ -34,7 +33,7 @@ def _progress(key: tuple, area: str, baselines: tuple[tuple[str, str], ...], _en
     return area_progress(ds, _engine, area, baselines, extra=_extra, missions=ds.missions)
 
 
-def progress(now: Current, area: str, baselines: tuple[tuple[str, str], ...], extra: object = None) -> AreaProgress:
+def progress(now: Assembly, area: str, baselines: tuple[tuple[str, str], ...], extra: object = None) -> AreaProgress:
     return _progress(view_key(now), area, baselines, now.engine, extra)
 
 
@@ -45,7 +44,7 @@ def _projection(key: tuple, area: str, indicator_id: str, relaxed: bool, baselin
                           extra=_extra)
 
 
-def projection(now: Current, area: str, indicator_id: str, relaxed: bool, baseline: str | None,
+def projection(now: Assembly, area: str, indicator_id: str, relaxed: bool, baseline: str | None,
                extra: object = None) -> Projection:
     """One metric projected to 2030; ``extra`` carries the session's local metrics (their own history)."""
     return _projection(view_key(now), area, indicator_id, relaxed, baseline, now.engine, extra)
@@ -54,19 +53,19 @@ def projection(now: Current, area: str, indicator_id: str, relaxed: bool, baseli
 ENSEMBLE_LABEL = "Estimating rank uncertainty (1,000 runs over weights, methods and data)…"
 
 
-def _ensemble(now: Current) -> RankEnsemble:
+def _ensemble(now: Assembly) -> RankEnsemble:
     """The 1,000 runs of the view (about 5 MB each, so only a few views are kept; recomputed when evicted)."""
     engine = now.engine
     return background.cached("ensembles", 8, view_key(now), lambda report: simulate(engine, on_progress=report),
                              ENSEMBLE_LABEL)
 
 
-def intervals(now: Current) -> dict[str, RankInterval]:
+def intervals(now: Assembly) -> dict[str, RankInterval]:
     """5th–95th percentile rank intervals for every area of the view (about half a second, once per view)."""
     return background.memo("intervals", 64, view_key(now), lambda: _ensemble(now).intervals())
 
 
-def peer_interval(now: Current, area: str, nominal: int | None, of: int) -> RankInterval | None:
+def peer_interval(now: Assembly, area: str, nominal: int | None, of: int) -> RankInterval | None:
     """The area's rank among its peers over the same runs: "3rd (2nd–6th)"."""
     return background.memo("peer_intervals", 256, (view_key(now), area),
                            lambda: _ensemble(now).peer_interval(area, now.engine.peer_codes, nominal, of))
@@ -83,11 +82,11 @@ def _scenario(key: tuple, area: str, scenario: Scenario, _engine: Engine) -> Sce
     return apply_scenario(_engine, area, scenario, _engine.peer_codes, bases(area))
 
 
-def scenario_result(now: Current, area: str, scenario: Scenario) -> ScenarioResult:
+def scenario_result(now: Assembly, area: str, scenario: Scenario) -> ScenarioResult:
     return _scenario(view_key(now), area, scenario, now.engine)
 
 
-def scenario_intervals(now: Current, area: str, scenario: Scenario) -> tuple[RankInterval, RankInterval | None]:
+def scenario_intervals(now: Assembly, area: str, scenario: Scenario) -> tuple[RankInterval, RankInterval | None]:
     """The area's rank range, overall and among its peers, with the scenario applied (1,000 runs, once)."""
     key, engine = view_key(now), now.engine
     result = _scenario(key, area, scenario, engine)
@@ -108,6 +107,6 @@ def _requirement(key: tuple, area: str, indicator_id: str, places: int, _engine:
     return required_for_rank(_engine, area, indicator_id, places, _engine.peer_codes, bases(area))
 
 
-def requirement(now: Current, area: str, indicator_id: str, places: int = 0) -> Requirement:
+def requirement(now: Assembly, area: str, indicator_id: str, places: int = 0) -> Requirement:
     """What it would take in one metric: turn its mission green (``places=0``) or move up ``places``."""
     return _requirement(view_key(now), area, indicator_id, places, now.engine)

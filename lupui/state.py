@@ -28,11 +28,7 @@ def init() -> ViewState:
     if _STATE not in st.session_state:
         ds = data.dataset()
         params = {k: st.query_params.get(k) for k in st.query_params.keys()}
-        decoded: Decoded = decode_query(
-            params,
-            known_area=lambda c: ds.has_area(c) and bool(ds.areas.loc[c, "current"]) and ds.areas.loc[c, "tier"] in ("ltla", "utla", "cauth"),
-            known_metric=lambda i: i in ds.indicators or i.startswith("local_"),
-        )
+        decoded: Decoded = decode_query(params, known_area=ds.is_pickable, known_metric=ds.knows_metric)
         st.session_state[_STATE] = decoded.state
         st.session_state[_NOTICES] = list(decoded.notices)
     mirror()

@@ -8,7 +8,7 @@ from lupcore.rag import MISSION_RAG_RULE
 from lupcore.report import CAPITAL_NOTE
 from lupcore.scorecard import Engine, Scorecard, summarise
 from lupcore.settings import MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS
-from lupui import charts, data, render, state, tables
+from lupui import charts, render, state, tables
 from lupui.foresight import intervals
 from lupui.frame import frame
 from lupui.scoring import current, spine_spec
@@ -40,7 +40,7 @@ summary = summarise(card)
 top[2].markdown(f"**In short.** {summary.headline}")
 
 st.subheader("Missions")
-key = (now.panel.tier, now.local_key, data.settings_key(s), now.engine.peer_codes, area.code)
+key = (*now.view_key(), area.code)
 missions = tables.missions_table(key, card)
 st.dataframe(missions, hide_index=True, width="stretch", height=38 + 35 * missions.num_rows)
 st.caption(f":material/rule: {MISSION_RAG_RULE}")

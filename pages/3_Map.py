@@ -8,23 +8,25 @@ import streamlit as st
 
 from lupcore.choropleth import NO_DATA, lookup_expression
 from lupcore.comparison import anonymised_names
+from lupcore.dataset import tier_for
 from lupcore.mapview import LAYER_KINDS, RAG_COLOURS, RAG_WORDS, map_layer
 from lupcore.model import Rag
-from lupui import data, state
+from lupui import state
 from lupui.frame import frame
 from lupui.render import CompactDeck
-from lupui.scoring import local_bundle, peers_for, tier_for
+from lupui.scoring import current
 
 ctx = frame("Map")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
 ss = st.session_state
 st.title("Map")
 
-local = local_bundle()
-panel = data.panel("ltla", local)
 is_district_level = tier_for(area.code) == "ltla"
-group, problem = peers_for(area.code, view.peers) if is_district_level else (None, None)
-engine = data.engine(panel, view.settings, group.codes if group else (), local[2])
+now = current(ctx, tier="ltla", with_peers=is_district_level)
+panel, group, engine, problem = now.panel, now.peers, now.engine, now.peer_problem
+if engine is None:
+    st.warning(now.problem or "No scores can be calculated with these weights, so the map has nothing to show.")
+    st.stop()
 
 c1, c2, c3 = st.columns([1.2, 2, 1])
 kind = c1.selectbox("Colour the map by", list(LAYER_KINDS), format_func=LAYER_KINDS.get, key="w_map_kind")

@@ -7,12 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from lupcore.comparison import anonymised_names, peer_table, score_heatmap
+from lupcore.dataset import tier_for
 from lupcore.format import format_number, format_value
 from lupcore.peers import available_variables, context_matrix, default_variables, explain, ons_neighbours
 from lupcore.session import MAX_CUSTOM_PEERS, PEER_K_RANGE, PEER_KINDS, clean_set_name
 from lupui import state
 from lupui.frame import frame
-from lupui.scoring import current, tier_for
+from lupui.scoring import current
 
 KIND_LABELS = {
     "ons-global": "ONS similar areas: global model",

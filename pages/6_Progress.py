@@ -12,7 +12,7 @@ from lupcore.periods import display_label, parse_period
 from lupui import render, state
 from lupui.foresight import progress, projection
 from lupui.frame import frame
-from lupui.scoring import current, local_bundle
+from lupui.scoring import current
 
 ctx = frame("Progress and 2030")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
@@ -22,7 +22,7 @@ st.title(f"Progress and 2030: {area.name}")
 if now.engine is None:
     st.warning(now.problem or "No scores with these weights.")
     st.stop()
-extra = local_bundle()[1]
+extra = now.local.observations
 prog = progress(now, area.code, view.baseline, extra)
 
 st.caption("Each metric is compared with its baseline: by default the latest period ending in 2019 (before the "

@@ -14,7 +14,7 @@ from lupcore.whatif import scenario_frame, scenarios_from_view
 from lupui import state
 from lupui.foresight import progress, scenario_result
 from lupui.frame import frame
-from lupui.scoring import current, local_bundle
+from lupui.scoring import current
 
 ctx = frame("Export and session")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
@@ -29,8 +29,8 @@ if now.card is None:
     st.warning(now.problem or "No scores can be calculated with these weights, so there is nothing to export yet.")
 else:
     engine, card, peers = now.engine, now.card, now.peers
-    notes = (now.problem,) if now.problem else ()
-    prog = progress_frame(progress(now, area.code, view.baseline, local_bundle()[1])) if view.baseline else None
+    notes = now.notices
+    prog = progress_frame(progress(now, area.code, view.baseline, now.local.observations)) if view.baseline else None
     results = [scenario_result(now, area.code, s) for s in scenarios_from_view(view.scenarios)]
     what_if = scenario_frame(results) if results else None
 

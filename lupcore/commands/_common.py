@@ -6,9 +6,9 @@ import math
 import sys
 from pathlib import Path
 
+from lupcore.assembly import Assembly, NotScoredError
 from lupcore.dataset import Dataset, UnknownAreaError
-from lupcore.restore import Restored, Setup, engine_for, restore_session
-from lupcore.scoring import WeightsError
+from lupcore.restore import Restored, assemble_restored, restore_session
 from lupcore.session import SessionFileError, ViewState
 
 
@@ -56,18 +56,19 @@ def load_session(dataset: Dataset, path: Path | str | None) -> Restored:
         raise UsageError(f"{path}: {exc}") from exc
 
 
-def engine_or_usage_error(dataset: Dataset, code: str, restored: Restored) -> Setup:
+def engine_or_usage_error(dataset: Dataset, code: str, restored: Restored) -> Assembly:
     """The engine for ``code`` under a restored session; raises ``UsageError`` with the reason."""
     try:
-        return engine_for(dataset, code, restored.state, restored.local_metrics)
-    except KeyError as exc:
+        setup = assemble_restored(dataset, code, restored)
+    except NotScoredError as exc:
         name = dataset.areas.at[code, "name"] if dataset.has_area(code) else code
         raise UsageError(f"{name} ({code}) is not a council or combined authority, so it is not scored.") from exc
-    except WeightsError as exc:
-        raise UsageError(str(exc)) from exc
+    if setup.weights_problem:
+        raise UsageError(setup.weights_problem)
+    return setup
 
 
-def scored(dataset: Dataset, code: str, restored: Restored) -> Setup:
+def scored(dataset: Dataset, code: str, restored: Restored) -> Assembly:
     """``engine_or_usage_error``, printing the session's and the peer group's notices as warnings."""
     setup = engine_or_usage_error(dataset, code, restored)
     for notice in (*restored.notices, *setup.notices):

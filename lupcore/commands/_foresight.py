@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 
+from lupcore.assembly import Assembly
 from lupcore.commands._common import UsageError, engine_or_usage_error, load_session, report
 from lupcore.dataset import Dataset
 from lupcore.restore import Restored
-from lupcore.scorecard import Engine
-from lupcore.session import ViewState
 
-__all__ = ["Setup", "UsageError", "check_metric", "engine_for", "load_session", "report"]
-
-
-@dataclass(frozen=True, eq=False)
-class Setup:
-    state: ViewState
-    engine: Engine
-    peers: tuple[str, ...]
-    notices: tuple[str, ...]
+__all__ = ["UsageError", "check_metric", "engine_for", "load_session", "report"]
 
 
 def check_metric(dataset: Dataset, indicator_id: str) -> str:
@@ -30,10 +20,7 @@ def check_metric(dataset: Dataset, indicator_id: str) -> str:
     raise UsageError(f"Unknown metric {indicator_id!r}. Closest matches: {', '.join(close) or 'none'}")
 
 
-def engine_for(dataset: Dataset, area_code: str, restored: Restored) -> Setup:
-    """The engine of the area's tier under the session's settings, local metrics and peer group; the notices
-    travel in the command's output rather than as warnings."""
+def engine_for(dataset: Dataset, area_code: str, restored: Restored) -> tuple[Assembly, tuple[str, ...]]:
+    """The area's assembly under the session, and its notices for the command's output (not warnings)."""
     setup = engine_or_usage_error(dataset, area_code, restored)
-    peers = setup.peers.codes if setup.peers else ()
-    notices = tuple(f"No peer ranks: {n}" for n in setup.notices)
-    return Setup(restored.state, setup.engine, tuple(peers), notices)
+    return setup, tuple(f"No peer ranks: {n}" for n in setup.notices)

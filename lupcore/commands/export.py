@@ -16,7 +16,6 @@ from lupcore.dataset import Dataset
 from lupcore.export import FORMATS, export
 from lupcore.progress import area_progress, progress_frame
 from lupcore.report import build_bundle
-from lupcore.restore import local_extras
 from lupcore.whatif import apply_scenario, scenario_frame, scenarios_from_view
 
 
@@ -44,13 +43,12 @@ def run(args: argparse.Namespace, dataset: Dataset) -> int:
         setup = scored(dataset, code, restored)
     except UsageError as exc:
         return report(exc)
-    state, extra = restored.state, local_extras(restored.local_metrics)[1]
+    state, extra = restored.state, setup.local.observations
     prog = progress_frame(area_progress(dataset, setup.engine, code, state.baseline, extra=extra)) if state.baseline else None
-    peer_codes = setup.peers.codes if setup.peers else ()
-    results = [apply_scenario(setup.engine, code, s, peer_codes, people_bases(dataset, code))
+    results = [apply_scenario(setup.engine, code, s, setup.peer_codes, people_bases(dataset, code))
                for s in scenarios_from_view(state.scenarios)]
     bundle = build_bundle(dataset, setup.engine, code, state, peers=setup.peers, progress=prog,
-                          scenarios=scenario_frame(results) if results else None, notes=setup.notices)
+                          scenarios=scenario_frame(results) if results else None, card=setup.card, notes=setup.notices)
     data = export(bundle, args.fmt)
     try:
         args.out.write_bytes(data)

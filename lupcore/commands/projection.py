@@ -64,7 +64,7 @@ def run(args: argparse.Namespace, dataset: Dataset) -> int:
     try:
         indicator = check_metric(dataset, args.indicator)
         restored = load_session(dataset, args.session)
-        setup = engine_for(dataset, code, restored)
+        setup, _ = engine_for(dataset, code, restored)
         state = restored.state
     except UsageError as exc:
         return report(exc)

@@ -16,7 +16,7 @@ from lupcore.dataset import Dataset
 from lupcore.format import format_number, format_value
 from lupcore.peers import PeerGroup
 from lupcore.periods import display_label
-from lupcore.scorecard import MetricRow, MissionRow, Scorecard, build_scorecard
+from lupcore.scorecard import MetricRow, MissionRow, Scorecard
 from lupcore.session import ViewState, encode_query
 
 
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, dataset: Dataset) -> int:
         setup = scored(dataset, code, load_session(dataset, args.session))
     except UsageError as exc:
         return report(exc)
-    card = build_scorecard(dataset, setup.engine, code, dict(dataset.missions))
+    card = setup.card
     emit(payload(card, setup.panel.tier, setup.peers), args.json, text(card, setup.peers))
     return 0
 

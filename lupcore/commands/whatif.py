@@ -111,14 +111,14 @@ def run(args: argparse.Namespace, dataset: Dataset) -> int:
         restored = load_session(dataset, args.session)
         notices = restored.notices
         scenario = _scenario(dataset, args, restored.state.scenarios)
-        setup = engine_for(dataset, code, restored)
+        setup, peer_notices = engine_for(dataset, code, restored)
     except (UsageError, ScenarioError) as exc:
         return report(exc)
-    result = apply_scenario(setup.engine, code, scenario, setup.peers, people_bases(dataset, code))
+    result = apply_scenario(setup.engine, code, scenario, setup.peer_codes, people_bases(dataset, code))
     intervals = None
     if args.intervals:
         before = rank_intervals(setup.engine)[code].text
         intervals = (before, rank_intervals(setup.engine, values=result.values)[code].text)
-    payload = _payload(dataset, result, intervals, notices + setup.notices)
+    payload = _payload(dataset, result, intervals, notices + peer_notices)
     emit(payload, args.json, _text(payload))
     return 0

@@ -16,9 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lupcore.assembly import assemble
 from lupcore.dataset import Dataset
 from lupcore.model import LocalControl, Polarity
-from lupcore.restore import Restored, engine_for, restore_session
+from lupcore.restore import Restored, restore_session
 from lupcore.session import SESSION_VERSION, PeerSpec, SessionFileError, ViewState, to_session_file
 from lupcore.settings import Settings
 from lupcore.uploads import LocalMetricData, local_metric_to_dict, parse_upload
@@ -111,8 +112,8 @@ def test_a_restored_session_scores_like_the_original(saved: bytes, view: ViewSta
                                                      local_metrics: tuple[LocalMetricData, ...]) -> None:
     """The CLI and the exports rebuild the engine from the file: the numbers must not drift."""
     restored = restore_session(saved, dataset)
-    before = engine_for(dataset, WALSALL, view, local_metrics)
-    after = engine_for(dataset, WALSALL, restored.state, restored.local_metrics)
+    before = assemble(dataset, WALSALL, view.settings, view.peers, local_metrics)
+    after = assemble(dataset, WALSALL, restored.state.settings, restored.state.peers, restored.local_metrics)
     assert local_metrics[0].meta.id in {m.id for m in after.panel.indicators}
     assert after.engine.settings == before.engine.settings
     pd.testing.assert_frame_equal(pd.DataFrame(after.panel.values), pd.DataFrame(before.panel.values))
