@@ -125,6 +125,15 @@ class Settings:
         """A weight preset starts afresh: metric weight overrides belong to the preset they were set under."""
         return replace(self, weight_preset=preset, indicator_weights=())
 
+    def with_killer(self, ids: tuple[str, ...]) -> Settings:
+        return replace(self, killer=tuple(ids))
+
+    def with_choice(self, field_name: str, value: object) -> Settings:
+        """One method choice (minimum, target, normalisation, aggregation, evidence_based) by its field name."""
+        if field_name not in ("minimum", "target", "normalisation", "aggregation", "evidence_based"):
+            raise ValueError(f"not a method choice: {field_name!r}")
+        return replace(self, **{field_name: bool(value) if field_name == "evidence_based" else value})
+
     def with_mission_weight(self, mission: int, weight: float) -> Settings:
         weights = dict(self.mission_weights)
         weights[mission] = float(weight)

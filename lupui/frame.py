@@ -80,7 +80,7 @@ def frame(title: str, *, needs_area: bool = True, wide: bool = True) -> Context:
 
 
 def _on_area(key: str) -> None:
-    code = st.session_state.get(key)
+    code = state.widget(key)
     if code:
         state.update(area=code)
 
@@ -107,5 +107,5 @@ def _sidebar(ds: Dataset, view: ViewState) -> None:
         state.widget_value("w_presenter", view.presenter)
         st.toggle("Presenter mode", key="w_presenter",
                   help="Large type and no controls, for a projector.",
-                  on_change=lambda: state.update(presenter=bool(st.session_state["w_presenter"])))
+                  on_change=lambda: state.update(presenter=bool(state.widget("w_presenter"))))
         st.caption(OGL)

@@ -110,5 +110,11 @@ def widget_value(key: str, value: Any) -> None:
     st.session_state[key] = value
 
 
-def widget(key: str) -> Any:
-    return st.session_state.get(key)
+def widget(key: str, default: Any = None) -> Any:
+    """A widget's (or a page's own scratch) value: in callbacks it is newer than the view state."""
+    return st.session_state.get(key, default)
+
+
+def forget_widget(key: str) -> None:
+    """Drop a widget's state so it is drawn afresh from the view state (e.g. an editor after a preset change)."""
+    st.session_state.pop(key, None)

@@ -18,7 +18,6 @@ from lupui.scoring import current
 
 ctx = frame("Map")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
-ss = st.session_state
 st.title("Map")
 
 is_district_level = tier_for(area.code) == "ltla"

@@ -24,7 +24,6 @@ KIND_LABELS = {
 }
 ctx = frame("Peers")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
-ss = st.session_state
 spec = view.peers
 st.title(f"Peers: places like {area.name}")
 
@@ -37,16 +36,16 @@ left, right = st.columns([2, 1])
 with left:
     state.widget_value("w_peer_kind", spec.kind)
     st.radio("Peer group", PEER_KINDS, format_func=KIND_LABELS.get, key="w_peer_kind",
-             on_change=lambda: set_peers(kind=ss["w_peer_kind"]))
+             on_change=lambda: set_peers(kind=state.widget("w_peer_kind")))
 with right:
     state.widget_value("w_anon", view.anonymised)
     st.toggle("Anonymised mode", key="w_anon",
-              on_change=lambda: state.update(anonymised=bool(ss["w_anon"])),
+              on_change=lambda: state.update(anonymised=bool(state.widget("w_anon"))),
               help="For sensitive sessions: the locality keeps its name, every other area is shown as Area A, "
                    "Area B…")
     if spec.kind != "custom":
         state.widget_value("w_peer_k", spec.k)
-        st.slider("How many peers", *PEER_K_RANGE, key="w_peer_k", on_change=lambda: set_peers(k=int(ss["w_peer_k"])))
+        st.slider("How many peers", *PEER_K_RANGE, key="w_peer_k", on_change=lambda: set_peers(k=int(state.widget("w_peer_k"))))
 
 if spec.kind == "nearest":
     variables = available_variables(ds)
@@ -54,7 +53,7 @@ if spec.kind == "nearest":
     state.widget_value("w_peer_vars", list(spec.variables or default_variables(ds)))
     st.multiselect("Context variables (area characteristics, never the outcomes being compared)", variables,
                    format_func=labels.get, key="w_peer_vars",
-                   on_change=lambda: set_peers(variables=tuple(ss["w_peer_vars"])))
+                   on_change=lambda: set_peers(variables=tuple(state.widget("w_peer_vars"))))
 if spec.kind == "custom" and view.anonymised:
     st.caption("Anonymised: switch anonymised mode off to change the named comparators.")
 elif spec.kind == "custom":
@@ -65,10 +64,10 @@ elif spec.kind == "custom":
     set_cols = st.columns([3, 1])
     set_cols[0].multiselect(f"Comparators (up to {MAX_CUSTOM_PEERS})", [c for c in names if c != area.code],
                             format_func=names.get, max_selections=MAX_CUSTOM_PEERS, key="w_peer_custom",
-                            on_change=lambda: set_peers(custom=tuple(ss["w_peer_custom"])))
+                            on_change=lambda: set_peers(custom=tuple(state.widget("w_peer_custom"))))
     state.widget_value("w_peer_setname", spec.name)
     set_cols[1].text_input("Name of this set", key="w_peer_setname", max_chars=40, placeholder="e.g. Black Country",
-                           on_change=lambda: set_peers(name=clean_set_name(ss["w_peer_setname"])),
+                           on_change=lambda: set_peers(name=clean_set_name(state.widget("w_peer_setname"))),
                            help="Shown with the peer group here, on the other pages and in exports; kept in the link.")
 
 now = current(ctx)

@@ -11,7 +11,6 @@ from lupui.scoring import current
 
 ctx = frame("Compare areas")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
-ss = st.session_state
 now = current(ctx)
 engine = now.engine
 st.title("Compare areas")
@@ -30,10 +29,10 @@ if not view.presenter:
         state.widget_value("w_compare", chosen)
         c1.multiselect(f"Areas to compare (2 to {MAX_COMPARE}; the locality first)", list(names),
                        format_func=names.get, max_selections=MAX_COMPARE, key="w_compare",
-                       on_change=lambda: state.update(compare=tuple(ss["w_compare"])))
+                       on_change=lambda: state.update(compare=tuple(state.widget("w_compare"))))
     state.widget_value("w_compare_anon", view.anonymised)
     c2.toggle("Anonymised", key="w_compare_anon", help="Show other areas as Area A, Area B…",
-              on_change=lambda: state.update(anonymised=bool(ss["w_compare_anon"])))
+              on_change=lambda: state.update(anonymised=bool(state.widget("w_compare_anon"))))
     c3.button("Presenter mode", icon=":material/open_in_full:", key="w_to_presenter",
               on_click=state.update, kwargs={"presenter": True},
               help="Large type, controls hidden: for a projector. Leave it with the button at the top.")

@@ -16,7 +16,6 @@ from lupui.scoring import current
 
 ctx = frame("Progress and 2030")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
-ss = st.session_state
 now = current(ctx)
 st.title(f"Progress and 2030: {area.name}")
 if now.engine is None:
@@ -60,7 +59,7 @@ st.caption("Gap to national or target: 'closing' or 'widening' since the baselin
 
 st.subheader("One metric in detail: baseline and projection to 2030")
 choices = {m.meta.id: m.meta.label for m in rows}
-state.widget_value("w_prog_metric", ss.get("w_prog_metric") if ss.get("w_prog_metric") in choices else next(iter(choices)))
+state.widget_value("w_prog_metric", state.widget("w_prog_metric") if state.widget("w_prog_metric") in choices else next(iter(choices)))
 chosen = st.selectbox("Metric", list(choices), format_func=choices.get, key="w_prog_metric")
 metric = prog.metric(chosen)
 meta = metric.meta
@@ -69,7 +68,7 @@ periods = list(history.points["period"]) if not history.empty else []
 
 
 def set_baseline() -> None:
-    pick = ss["w_prog_baseline"]
+    pick = state.widget("w_prog_baseline")
     others = tuple(b for b in state.get().baseline if b[0] != chosen)
     state.update(baseline=others if pick == "default" else tuple(sorted((*others, (chosen, pick)))))
 

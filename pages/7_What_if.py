@@ -18,7 +18,6 @@ MODES = {"value": "Set a new value", "percent": "Change by a percentage", "units
          "target": "Reach the target", "minimum": "Reach the minimum"}
 ctx = frame("What if")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
-ss = st.session_state
 now = current(ctx)
 st.title(f"What if: {area.name}")
 st.caption(f"Change one or more metrics and compare with today. {HELD_CONSTANT} Benchmarks stay as they are today.")
@@ -49,7 +48,7 @@ def change_text(mode: str, amount: float | None) -> str:
 
 
 with st.expander("Build a scenario", expanded=not saved):
-    draft: list[tuple[str, str]] = list(ss.get("lupe_draft", []))
+    draft: list[tuple[str, str]] = list(state.widget("lupe_draft", []))
     c1, c2, c3, c4 = st.columns([3, 2, 1.4, 1])
     pick = c1.selectbox("Metric", list(metrics), format_func=lambda i: metrics[i].meta.shown_label, key="w_wi_metric")
     mode = c2.selectbox("Change", list(MODES), format_func=MODES.get, key="w_wi_mode")
@@ -63,7 +62,7 @@ with st.expander("Build a scenario", expanded=not saved):
     if c4.button("Add", key="w_wi_add", icon=":material/add:", help="Add this change to the scenario"):
         try:
             draft = [d for d in draft if d[0] != pick] + [(pick, check_change(change_text(mode, amount)))]
-            ss["lupe_draft"] = draft
+            state.widget_value("lupe_draft", draft)
         except ScenarioError as exc:
             st.error(str(exc))
     if draft:
@@ -75,10 +74,10 @@ with st.expander("Build a scenario", expanded=not saved):
             clean = clean_scenario_name(name, fallback=f"Scenario {len(saved) + 1}")
             kept = [(s.name, s.changes) for s in saved if s.name != clean]  # the same name replaces that scenario
             state.update(scenarios=tuple([*kept, (clean, tuple(draft))]))
-            ss["lupe_draft"] = []
+            state.widget_value("lupe_draft", [])
             st.rerun()
         if n3.button("Clear", key="w_wi_clear"):
-            ss["lupe_draft"] = []
+            state.widget_value("lupe_draft", [])
             st.rerun()
 
 if not saved:
@@ -86,7 +85,7 @@ if not saved:
     st.stop()
 
 names = [s.name for s in saved]
-state.widget_value("w_wi_show", ss.get("w_wi_show") if ss.get("w_wi_show") in names else names[-1])
+state.widget_value("w_wi_show", state.widget("w_wi_show") if state.widget("w_wi_show") in names else names[-1])
 shown = st.radio("Scenario", names, horizontal=True, key="w_wi_show")
 scenario = saved[names.index(shown)]
 result = scenario_result(now, area.code, scenario)

@@ -22,7 +22,6 @@ POLARITY_LABELS = {Polarity.HIGHER_IS_BETTER: "Higher is better", Polarity.LOWER
                    Polarity.CONTEXTUAL: "Context only (not scored)"}
 ctx = frame("Local metrics")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
-ss = st.session_state
 st.title("Local metrics")
 st.markdown("Build on the common measures with your own: a residents' survey, local crime, grants won, pride in place. "
             "Local metrics join the scorecard, weights, map, peers, progress and what-if like official ones, marked "
@@ -44,7 +43,7 @@ with st.expander("Templates and rules", expanded=not state.local_metrics()):
     c3.download_button("Template with notes (Excel)", template_xlsx("long", codes[:2]), "local-metrics.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="w_tpl_xlsx")
 
-upload = st.file_uploader("Upload a CSV or Excel file", type=["csv", "xlsx"], key=f"w_upload_{ss.get('lupe_upload_round', 0)}",
+upload = st.file_uploader("Upload a CSV or Excel file", type=["csv", "xlsx"], key=f"w_upload_{state.widget('lupe_upload_round', 0)}",
                           help="Nothing is added until every problem is fixed and you confirm the details below.")
 period = st.text_input("Period for a wide-form file (e.g. 2024, 2024/25)", key="w_upload_period",
                        help="Wide files have no period column; long files ignore this.")
@@ -54,11 +53,11 @@ existing: tuple[LocalMetricData, ...] = state.local_metrics()
 if upload is not None:
     raw = upload.getvalue()
     digest = hashlib.sha256(raw + period.encode()).hexdigest()
-    if ss.get("lupe_upload_digest") != digest:
-        ss["lupe_upload_result"] = parse_upload(upload.name, raw, known, period.strip() or None,
-                                                taken_ids=[m.meta.id for m in existing])
-        ss["lupe_upload_digest"] = digest
-    result = ss["lupe_upload_result"]
+    if state.widget("lupe_upload_digest") != digest:
+        state.widget_value("lupe_upload_result", parse_upload(upload.name, raw, known, period.strip() or None,
+                                                              taken_ids=[m.meta.id for m in existing]))
+        state.widget_value("lupe_upload_digest", digest)
+    result = state.widget("lupe_upload_result")
     (st.success if result.ok else st.error)(result.summary(), icon=":material/fact_check:")
     if result.problems:
         report = result.report_frame().rename(columns=str.capitalize)
@@ -113,8 +112,8 @@ if upload is not None:
                         settings = replace(settings, custom_target=(*[x for x in settings.custom_target if x[0] != d.id], (d.id, float(d.target))))
                         settings = settings.with_override(d.id, target="custom")
                 state.set_settings(settings)
-                ss.pop("lupe_upload_digest", None)
-                ss["lupe_upload_round"] = ss.get("lupe_upload_round", 0) + 1  # a fresh, empty uploader
+                state.forget_widget("lupe_upload_digest")
+                state.widget_value("lupe_upload_round", state.widget("lupe_upload_round", 0) + 1)  # a fresh, empty uploader
                 state.flash(f"Added {len(added)} local metric(s). They now appear on the scorecard, map and peers pages.")
                 st.rerun()
 

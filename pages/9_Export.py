@@ -18,7 +18,6 @@ from lupui.scoring import current
 
 ctx = frame("Export and session")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
-ss = st.session_state
 now = current(ctx)
 st.title("Export and session")
 
@@ -65,7 +64,7 @@ local = state.local_metrics()
 st.download_button("Save the session", to_session_file(view, [local_metric_to_dict(m) for m in local]),
                    file_name=f"{''.join(ch if ch.isalnum() else '-' for ch in area.name.lower())}-session.json", mime="application/json",
                    icon=":material/save:", key="w_save_session", on_click="ignore")
-restore = st.file_uploader("Load a session file", type=["json"], key=f"w_session_{ss.get('lupe_session_round', 0)}")
+restore = st.file_uploader("Load a session file", type=["json"], key=f"w_session_{state.widget('lupe_session_round', 0)}")
 if restore is not None:
     try:
         restored = restore_session(restore.getvalue(), ds)
@@ -74,7 +73,7 @@ if restore is not None:
     else:
         state.restore(Decoded(restored.state, restored.notices))
         state.set_local_metrics(restored.local_metrics)
-        ss["lupe_session_round"] = ss.get("lupe_session_round", 0) + 1
+        state.widget_value("lupe_session_round", state.widget("lupe_session_round", 0) + 1)
         count = len(restored.local_metrics)
         state.flash(f"Session restored{f' with {count} local metric(s)' if count else ''}.")
         st.rerun()

@@ -145,3 +145,25 @@ def test_rules_catch_violations(tmp_path: Path) -> None:
     assert len(private) == 3, private
     assert len(parquet) == 2, parquet
     assert banned == ["bad.py:7 imports streamlit"]
+
+
+UI_FILES = [*UI_ENTRY_FILES, *sorted((ROOT / "lupui").glob("*.py"))]
+STATE_OWNER = ROOT / "lupui" / "state.py"
+
+
+def _session_state_uses(path: Path) -> list[str]:
+    """Every ``st.session_state`` or ``st.query_params`` reference (reads, writes, aliases)."""
+    return [f"{_rel(path)}:{node.lineno} uses {ast.unparse(node)}" for node in ast.walk(_parse(path))
+            if isinstance(node, ast.Attribute) and node.attr in ("session_state", "query_params")]
+
+
+@pytest.mark.parametrize("path", [p for p in UI_FILES if p != STATE_OWNER], ids=_rel)
+def test_only_the_state_module_touches_session_state(path: Path) -> None:
+    """One owner of session state and the URL (house-style §4.3): pages and other UI modules go through it."""
+    assert _session_state_uses(path) == []
+
+
+def test_session_state_scan_sees_uses(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("import streamlit as st\nss = st.session_state\nst.query_params['a'] = 'b'\n", encoding="utf-8")
+    assert len(_session_state_uses(bad)) == 2 and _session_state_uses(STATE_OWNER)
