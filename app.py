@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from lupcore.data import describe
 from lupcore.format import format_number, format_value
-from lupcore.profile import describe
 from lupui import data, render, state
 from lupui.frame import ROOT, frame
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lupcore.panel import Panel
+from lupcore.data._panel import Panel
 from lupcore.scoring import Normaliser, indicator_weights, mission_weights
 from lupcore.settings import AVAILABILITY_THRESHOLD, Settings
 

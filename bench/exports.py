@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable
 
 from bench.registry import figure
-from lupcore.dataset import load_dataset
+from lupcore.data._dataset import load_dataset
+from lupcore.data._panel import build_panel
 from lupcore.export import FORMATS
-from lupcore.panel import build_panel
 from lupcore.peers import peer_group
 from lupcore.report import ReportBundle, build_bundle
 from lupcore.scorecard import build_engine

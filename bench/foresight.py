@@ -17,9 +17,9 @@ import numpy as np
 
 from bench.baseline_montecarlo import simulate_loop
 from bench.registry import figure
-from lupcore.dataset import Dataset, load_dataset
+from lupcore.data._dataset import Dataset, load_dataset
+from lupcore.data._panel import build_panel
 from lupcore.improvement import required_for_rank
-from lupcore.panel import build_panel
 from lupcore.progress import area_progress
 from lupcore.projection import project_metric
 from lupcore.scorecard import Engine, build_engine

@@ -168,7 +168,7 @@ async def _map_session(port: int, labels: dict[str, str]) -> tuple[int, list[flo
 @functools.cache
 def _map_figures() -> tuple[float, float]:
     """(KiB of one plain rerun on the default layer, median ms of a metric switch)."""
-    from lupcore.dataset import load_dataset  # only here: the other figures need no data in this process
+    from lupcore.data._dataset import load_dataset  # only here: the other figures need no data in this process
 
     indicators = load_dataset().indicators
     labels = {m: indicators[m].label for m in MAP_METRICS}

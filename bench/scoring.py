@@ -20,8 +20,8 @@ import pandas as pd
 
 from bench.baseline_scoring import rescore_loop
 from bench.registry import figure
-from lupcore.dataset import load_dataset
-from lupcore.panel import build_panel
+from lupcore.data._dataset import load_dataset
+from lupcore.data._panel import build_panel
 from lupcore.scorecard import Engine, build_engine
 from lupcore.scoring import Scores, score_panel
 from lupcore.settings import Settings

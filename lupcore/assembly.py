@@ -16,9 +16,8 @@ from typing import Protocol, TypeVar
 import pandas as pd
 
 from lupcore.benchmarks import compute_benchmarks
-from lupcore.dataset import Dataset, tier_for
+from lupcore.data import Dataset, Panel, build_panel, tier_for
 from lupcore.model import IndicatorMeta
-from lupcore.panel import Panel, build_panel
 from lupcore.peers import PeerError, PeerGroup, peer_group
 from lupcore.scorecard import Engine, Scorecard, build_engine, build_scorecard
 from lupcore.scoring import WeightsError, fit_normaliser

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lupcore.data import Panel
 from lupcore.model import BENCHMARK_EXCLUDED, IndicatorMeta, Polarity
-from lupcore.panel import Panel
 from lupcore.settings import MINIMUM_PRESETS, TARGET_PRESETS, Settings
 
 # Published national value to use, by the set of nations an indicator covers.

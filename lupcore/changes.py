@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset
 from lupcore.format import format_people
 from lupcore.model import IndicatorMeta
 

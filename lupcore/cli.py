@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lupcore import commands
-from lupcore.dataset import load_dataset
-from lupcore.io import DATA_DIR, DataFileError
+from lupcore.data import DATA_DIR, DataFileError, load_dataset
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lupcore.charts import rag_text
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset
 from lupcore.format import format_change, format_number, format_value, ordinal
 from lupcore.model import IndicatorMeta, Rag
 from lupcore.peers import PeerGroup

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lupcore import stats
-from lupcore.dataset import Dataset
+from lupcore.data import Baseline, Dataset, national_code
 from lupcore.format import format_change
-from lupcore.history import Baseline, national_code
 from lupcore.model import IndicatorMeta
 from lupcore.scorecard import Engine
 

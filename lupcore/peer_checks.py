@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset
 from lupcore.peers import DEFAULT_VARIABLES, Method, PeerError, _rank_row, _transform, context_matrix, distance_matrix
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from lupcore.dataset import Dataset, UnknownAreaError
+from lupcore.data import Dataset, UnknownAreaError
 from lupcore.model import Role
 
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ (at the end) loads them on first use

@@ -16,10 +16,9 @@ import numpy as np
 import pandas as pd
 
 from lupcore import stats, trends
-from lupcore.dataset import Dataset
+from lupcore.data import Baseline, Dataset, History, choose_baseline, load_history
 from lupcore.format import format_number
 from lupcore.gaps import GapChange, as_float, format_amount, gaps_since, se_of
-from lupcore.history import Baseline, History, choose_baseline, load_history
 from lupcore.model import IndicatorMeta, Mission, Rag
 from lupcore.periods import parse_period
 from lupcore.rag import RAG_BY_CODE

@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 
 from lupcore import trends
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset, History, choose_baseline, horizon_period, load_history
 from lupcore.format import format_change, format_value
-from lupcore.history import History, choose_baseline, horizon_period, load_history
 from lupcore.model import IndicatorMeta
 from lupcore.periods import display_label
 from lupcore.scorecard import Engine

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lupcore.charts import rag_text
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset, describe
 from lupcore.export_tables import (
     CAPITAL_NOTE,
     NO_DATA,
@@ -35,7 +35,6 @@ from lupcore.export_tables import (
 )
 from lupcore.format import format_number
 from lupcore.peers import PeerGroup
-from lupcore.profile import describe
 from lupcore.scorecard import Engine, Scorecard, Summary, build_scorecard, summarise
 from lupcore.session import ViewState, encode_query
 from lupcore.spine import spine_frame

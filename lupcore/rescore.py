@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from lupcore.panel import Panel
+from lupcore.data import Panel
 from lupcore.scorecard import Engine
 from lupcore.scoring import Scores, rank_within_nations, score_panel
 

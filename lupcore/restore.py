@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lupcore.assembly import Assembly, assemble
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset
 from lupcore.session import SessionFileError, ViewState, from_session_file
 from lupcore.uploads import LocalMetricData, local_metric_from_dict
 

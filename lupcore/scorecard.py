@@ -13,10 +13,9 @@ import numpy as np
 
 from lupcore import stats
 from lupcore.benchmarks import Benchmarks, compute_benchmarks, national_value
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset, Panel
 from lupcore.format import format_value, ordinal
 from lupcore.model import CAPITALS, Area, IndicatorMeta, Mission, Rag
-from lupcore.panel import Panel
 from lupcore.rag import RAG_BY_CODE, classify, classify_scores
 from lupcore.scoring import Normaliser, Scores, fit_normaliser, score_panel
 from lupcore.settings import Settings

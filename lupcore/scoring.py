@@ -15,8 +15,8 @@ import numpy as np
 
 from lupcore import stats
 from lupcore.benchmarks import Benchmarks
+from lupcore.data import Panel
 from lupcore.model import CAPITALS, LOCAL_CONTROL_WEIGHT, Role
-from lupcore.panel import Panel
 from lupcore.settings import AVAILABILITY_THRESHOLD, Settings
 
 MISSIONS = tuple(range(1, 13))

@@ -12,8 +12,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lupcore.dataset import Dataset, load_dataset
-from lupcore.profile import profile
+from lupcore.data import Dataset, load_dataset, profile
 
 T = TypeVar("T")
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lupcore.dataset import Dataset
-from lupcore.io import DataFileError
+from lupcore.data import DataFileError, Dataset
 from lupcore.model import Area
 from lupcore.session import ViewState
 from lupui import data, render, state

@@ -8,7 +8,7 @@ import streamlit as st
 
 from lupcore.choropleth import NO_DATA, lookup_expression
 from lupcore.comparison import anonymised_names
-from lupcore.dataset import tier_for
+from lupcore.data import tier_for
 from lupcore.mapview import LAYER_KINDS, RAG_COLOURS, RAG_WORDS, map_layer
 from lupcore.model import Rag
 from lupui import state

@@ -6,8 +6,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from lupcore.data import load_history
 from lupcore.format import format_value
-from lupcore.history import load_history
 from lupcore.periods import display_label, parse_period
 from lupui import render, state
 from lupui.foresight import progress, projection

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `pytest` as well as `python -m pytest` must find lupcore/lupui
     sys.path.insert(0, str(ROOT))
 
-from lupcore.dataset import Dataset, load_dataset  # noqa: E402
+from lupcore.data._dataset import Dataset, load_dataset  # noqa: E402
 
 CHROMIUM_HINT = "install Debian's chromium: apt-get install chromium (or point CHROMIUM at a Chromium binary)"
 

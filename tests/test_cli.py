@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from lupcore import cli
-from lupcore.dataset import Dataset, load_dataset
-from lupcore.io import DataFileError
+from lupcore.data._dataset import Dataset, load_dataset
+from lupcore.data._files import DataFileError
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS: dict[str, list[str]] = {

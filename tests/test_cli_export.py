@@ -20,9 +20,9 @@ import pytest
 from pypdf import PdfReader
 
 from lupcore.cli import build_parser
-from lupcore.dataset import Dataset
+from lupcore.data._dataset import Dataset
+from lupcore.data._panel import build_panel
 from lupcore.model import Polarity
-from lupcore.panel import build_panel
 from lupcore.peers import peer_group
 from lupcore.scorecard import build_engine, build_scorecard
 from lupcore.session import PeerSpec, ViewState, to_session_file

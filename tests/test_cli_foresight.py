@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from lupcore import cli, examples
+from lupcore import cli
+from lupcore.data import examples as examples
 from lupcore.session import ViewState, to_session_file
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from lupcore import cli
-from lupcore.dataset import Dataset, load_dataset
-from lupcore.examples import example_dataset
+from lupcore.data._dataset import Dataset, load_dataset
+from lupcore.data.examples import example_dataset
 from lupcore.session import PeerSpec, ViewState, to_session_file
 from lupcore.settings import Settings
 

@@ -17,8 +17,8 @@ import pytest
 from pandera.typing import Series
 from shapely.geometry import shape
 
+from lupcore.data._files import AREA_COLUMNS, OBSERVATION_COLUMNS
 from lupcore.ingest.build import BUILT_FILES, build
-from lupcore.io import AREA_COLUMNS, OBSERVATION_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

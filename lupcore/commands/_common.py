@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from lupcore.assembly import Assembly, NotScoredError
-from lupcore.dataset import Dataset, UnknownAreaError
+from lupcore.data import Dataset, UnknownAreaError
 from lupcore.restore import Restored, assemble_restored, restore_session
 from lupcore.session import SessionFileError, ViewState
 

@@ -6,7 +6,7 @@ import difflib
 
 from lupcore.assembly import Assembly
 from lupcore.commands._common import UsageError, engine_or_usage_error, load_session, report
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset
 from lupcore.restore import Restored
 
 __all__ = ["UsageError", "check_metric", "engine_for", "load_session", "report"]

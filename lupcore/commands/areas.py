@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from lupcore.cli import emit
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lupcore.changes import people_bases
 from lupcore.commands._common import UsageError, load_session, report, resolve_or_report, scored
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset
 from lupcore.export import FORMATS, export
 from lupcore.progress import area_progress, progress_frame
 from lupcore.report import build_bundle

@@ -7,7 +7,7 @@ import sys
 
 from lupcore.cli import emit
 from lupcore.commands._common import resolve_or_report
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset
 from lupcore.peers import DEFAULT_K, METHODS, PEER_KINDS, PeerError, check_variables, peer_group
 
 CLI_METHODS = tuple(k for k in PEER_KINDS if k != "custom")

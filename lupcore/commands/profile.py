@@ -6,9 +6,8 @@ import argparse
 
 from lupcore.cli import emit
 from lupcore.commands._common import number, resolve_or_report
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset, describe, profile
 from lupcore.format import format_value
-from lupcore.profile import describe, profile
 
 
 def register(sub: argparse._SubParsersAction) -> None:

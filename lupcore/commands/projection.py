@@ -13,7 +13,7 @@ from typing import Any
 from lupcore.cli import emit
 from lupcore.commands._common import number, resolve_or_report
 from lupcore.commands._foresight import UsageError, check_metric, engine_for, load_session, report
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset
 from lupcore.projection import Projection, project_metric
 
 

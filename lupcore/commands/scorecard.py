@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lupcore.cli import emit
 from lupcore.commands._common import UsageError, load_session, number, report, resolve_or_report, scored
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset
 from lupcore.format import format_number, format_value
 from lupcore.peers import PeerGroup
 from lupcore.periods import display_label

@@ -14,7 +14,7 @@ from lupcore.changes import ScenarioError, check_change, people_bases
 from lupcore.cli import emit
 from lupcore.commands._common import number, resolve_or_report
 from lupcore.commands._foresight import UsageError, check_metric, engine_for, load_session, report
-from lupcore.dataset import Dataset
+from lupcore.data import Dataset
 from lupcore.format import ordinal
 from lupcore.uncertainty import rank_intervals
 from lupcore.whatif import Scenario, ScenarioResult, Standing, apply_scenario

@@ -7,7 +7,7 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
-from lupcore.io import OBSERVATION_COLUMNS
+from lupcore.data import OBSERVATION_COLUMNS
 from lupcore.periods import parse_period
 from lupcore.uploads.checks import _Checked
 from lupcore.uploads.model import _STRING, LocalMetricData, LocalMetricMeta

@@ -38,7 +38,7 @@ def with_local_metric(page: str, csv_text: str, area: str = "E08000030", **meta:
     """
     from dataclasses import replace
 
-    from lupcore.dataset import load_dataset
+    from lupcore.data._dataset import load_dataset
     from lupcore.uploads import parse_upload
 
     known = {r.code: r.name for r in load_dataset().pickable().itertuples(index=False)}

@@ -23,10 +23,10 @@ from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
 from lupcore.choropleth import DIVERGING, NO_DATA
-from lupcore.dataset import Dataset
+from lupcore.data._dataset import Dataset
+from lupcore.data._panel import Panel, build_panel
 from lupcore.mapview import RAG_COLOURS, RAG_WORDS
 from lupcore.model import Polarity
-from lupcore.panel import Panel, build_panel
 from lupcore.peers import peer_group
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ import pytest
 from pagekit import open_page
 from streamlit.testing.v1 import AppTest
 
-from lupcore.dataset import Dataset
+from lupcore.data._dataset import Dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = "../../app.py"  # AppTest resolves paths against this test file, not the working directory

@@ -12,7 +12,7 @@ from pagekit import open_page as _open
 from pagekit import url
 from streamlit.testing.v1 import AppTest
 
-from lupcore.dataset import Dataset
+from lupcore.data._dataset import Dataset
 from lupcore.model import Role
 
 APP = "../../app.py"  # relative to this file (AppTest's rule)

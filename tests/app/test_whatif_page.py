@@ -12,7 +12,7 @@ import pytest
 from pagekit import markdown_lines, open_page, url, with_local_metric
 from streamlit.testing.v1 import AppTest
 
-from lupcore.dataset import Dataset
+from lupcore.data._dataset import Dataset
 from lupcore.model import Polarity
 from lupcore.session import decode_query
 

@@ -23,12 +23,12 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from lupcore import export_pdf
 from lupcore.charts import RAG_STYLE, rag_text
-from lupcore.dataset import Dataset
+from lupcore.data._dataset import Dataset
+from lupcore.data._panel import build_panel
 from lupcore.export import FORMATS, MEDIA_TYPES, export, export_csv, export_pptx, export_xlsx, file_name
 from lupcore.export_xlsx import SHEET_ORDER, number_format
 from lupcore.format import format_number
 from lupcore.model import Rag
-from lupcore.panel import build_panel
 from lupcore.peers import peer_group
 from lupcore.report import NO_DATA, ReportBundle, build_bundle, scorecard_display
 from lupcore.scorecard import build_engine

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from lupcore.commands import peers as peers_cmd
-from lupcore.dataset import Dataset, load_dataset
+from lupcore.data._dataset import Dataset, load_dataset
 from lupcore.model import IndicatorMeta, LocalControl, Polarity, Role
 from lupcore.peers import (
     PeerError,

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lupcore import examples, history
-from lupcore.dataset import Dataset
-from lupcore.history import SeriesNotes, choose_baseline, load_history, missing_periods
+from lupcore.data import _history as history
+from lupcore.data import examples as examples
+from lupcore.data._dataset import Dataset
+from lupcore.data._history import SeriesNotes, choose_baseline, load_history, missing_periods
 from lupcore.model import Rag
 from lupcore.periods import parse_period
 from lupcore.progress import area_progress, metric_progress

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lupcore import examples, history
-from lupcore.dataset import Dataset
-from lupcore.history import SeriesNotes
+from lupcore.data import _history as history
+from lupcore.data import examples as examples
+from lupcore.data._dataset import Dataset
+from lupcore.data._history import SeriesNotes
 from lupcore.periods import parse_period
 from lupcore.projection import RELAXED_LABEL, Projection, TargetOutlook, format_chance, project_metric
 from lupcore.scorecard import Engine, build_engine

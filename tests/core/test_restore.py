@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lupcore.assembly import assemble
-from lupcore.dataset import Dataset
+from lupcore.data._dataset import Dataset
 from lupcore.model import LocalControl, Polarity
 from lupcore.restore import Restored, restore_session
 from lupcore.session import SESSION_VERSION, PeerSpec, SessionFileError, ViewState, to_session_file

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from lupcore import stats
-from lupcore.dataset import Dataset, load_dataset
-from lupcore.examples import example_dataset, example_panel
+from lupcore.data._dataset import Dataset, load_dataset
+from lupcore.data._panel import build_panel
+from lupcore.data.examples import example_dataset, example_panel
 from lupcore.model import BENCHMARK_EXCLUDED, Rag
-from lupcore.panel import build_panel
 from lupcore.peers import peer_group
 from lupcore.scorecard import Engine, Scorecard, build_engine, build_scorecard, summarise
 from lupcore.settings import DEFAULT_SETTINGS, Settings

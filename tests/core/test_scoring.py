@@ -17,9 +17,9 @@ from hypothesis.extra.numpy import arrays
 
 from bench.baseline_scoring import rescore_loop
 from lupcore import stats
-from lupcore.examples import INDICATORS, example_panel, make_panel
+from lupcore.data._panel import Panel
+from lupcore.data.examples import INDICATORS, example_panel, make_panel
 from lupcore.model import IndicatorMeta, Polarity, Role
-from lupcore.panel import Panel
 from lupcore.rag import RED, classify_scores
 from lupcore.scorecard import Engine, build_engine
 from lupcore.scoring import (

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lupcore.examples import example_panel
+from lupcore.data.examples import example_panel
 from lupcore.scorecard import build_engine
 from lupcore.session import (
     MAX_SESSION_BYTES,

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from bench.baseline_montecarlo import simulate_loop
-from lupcore import examples
+from lupcore.data import examples as examples
 from lupcore.scorecard import Engine, build_engine
 from lupcore.settings import DEFAULT_SETTINGS, Settings
 from lupcore.uncertainty import (

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lupcore import uploads
-from lupcore.io import OBSERVATION_COLUMNS
+from lupcore.data._files import OBSERVATION_COLUMNS
 from lupcore.model import LocalControl, Polarity, Role
 from lupcore.uploads import (
     LocalMetricMeta,

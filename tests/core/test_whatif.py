@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lupcore import examples
 from lupcore.changes import ScenarioError, new_value, people_text
+from lupcore.data import examples as examples
 from lupcore.improvement import required_for_green, required_for_rank
 from lupcore.model import Polarity, Rag
 from lupcore.rag import GREEN

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
-from lupcore.dataset import Dataset
+from lupcore.data._dataset import Dataset
 
 WALSALL, CORNWALL = "E08000030", "E06000052"
 BOUNDARIES_PATH = "/app/static/boundaries-ltla.geojson"

@@ -13,7 +13,7 @@ import pandas as pd
 
 from lupcore.model import IndicatorMeta, LocalControl, Mission, Polarity, Role
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"  # the repository's data/
 
 OBSERVATION_COLUMNS = ("indicator_id", "area_code", "period", "period_start", "period_end",
                        "value", "lci95", "uci95", "status")

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from lupcore.dataset import Dataset
+from lupcore.data._dataset import Dataset
 from lupcore.model import IndicatorMeta
 from lupcore.periods import PeriodError, display_label, parse_period
 

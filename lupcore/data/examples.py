@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 # The two derived tables come from the loader's own helpers, so the example cannot drift from real loading.
-from lupcore.dataset import Dataset, _latest, _scoring_periods
+from lupcore.data._dataset import Dataset, _latest, _scoring_periods
+from lupcore.data._panel import Panel
 from lupcore.model import BENCHMARK_EXCLUDED, IndicatorMeta, LocalControl, Mission, Polarity, Role
-from lupcore.panel import Panel
 
 CODES: tuple[str, ...] = ("E06000001", "E06000002", "E06000003", "E06000004", "E09000001", "W06000001")
 NAMES: tuple[str, ...] = ("Ashby", "Brindle", "Carlow", "Dunmore", "City of London", "Penrhos")

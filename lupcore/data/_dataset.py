@@ -21,7 +21,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from lupcore import io
+from lupcore.data import _files as io
 from lupcore.model import Area, IndicatorMeta, Mission, Tier
 
 AREA_KIND = {

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lupcore.dataset import Dataset
+from lupcore.data._dataset import Dataset
 from lupcore.model import Area, IndicatorMeta
 from lupcore.periods import display_label
 
