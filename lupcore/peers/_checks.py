@@ -2,8 +2,7 @@
 
 :func:`overlap_at_k` and :func:`jaccard` compare two ranked lists; :func:`mean_overlap` averages them over
 every current LTLA against ONS's published similar areas (methods §4.3); :func:`explain` is the "why is this
-a peer" table of raw values and distances. Built on the distances in :mod:`lupcore.peers`, which re-exports
-these names.
+a peer" table of raw values and distances, built on the distances in :mod:`lupcore.peers`.
 """
 
 from __future__ import annotations
@@ -14,7 +13,15 @@ import numpy as np
 import pandas as pd
 
 from lupcore.data import Dataset
-from lupcore.peers import DEFAULT_VARIABLES, Method, PeerError, _rank_row, _transform, context_matrix, distance_matrix
+from lupcore.peers._distances import (
+    DEFAULT_VARIABLES,
+    Method,
+    PeerError,
+    context_matrix,
+    distance_matrix,
+    rank_row,
+    transform_context,
+)
 
 
 def overlap_at_k(ours: Sequence[str], ons: Sequence[str], k: int) -> float:
@@ -42,7 +49,7 @@ def mean_overlap(dataset: Dataset, k_values: Sequence[int] = (5, 10, 20), model:
     ons = nb[nb["model"] == model].sort_values("rank").groupby("area_code", observed=True)["neighbour_code"]
     ons_lists = {str(code): [str(c) for c in group] for code, group in ons}
     kmax, labels = max(k_values), np.asarray(codes, dtype=object)
-    pairs = [(_rank_row(labels, dist[i], i, kmax)["code"].tolist(), ons_lists[code])
+    pairs = [(rank_row(labels, dist[i], i, kmax)["code"].tolist(), ons_lists[code])
              for i, code in enumerate(codes) if code in ons_lists]
     rows = [{"k": k, "overlap": float(np.mean([overlap_at_k(a, b, k) for a, b in pairs])),
              "jaccard": float(np.mean([jaccard(a, b, k) for a, b in pairs])), "areas": len(pairs)}
@@ -60,6 +67,6 @@ def explain(matrix_raw: pd.DataFrame, area_code: str, peer_codes: Sequence[str],
     missing = [c for c in [area_code, *peer_codes] if c not in matrix_raw.index]
     if missing:
         raise PeerError(f"Not in the candidate set: {', '.join(missing)}")
-    dist = distance_matrix(_transform(matrix_raw), method, weights)
+    dist = distance_matrix(transform_context(matrix_raw), method, weights)
     rows = [area_code, *peer_codes]
     return matrix_raw.loc[rows].assign(distance=dist.loc[area_code, rows].to_numpy()).rename_axis("area_code")

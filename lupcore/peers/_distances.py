@@ -1,31 +1,22 @@
-"""Peer groups (methods §4): ONS's published similar areas, our nearest neighbours, or a named set.
+"""Distances between areas on context variables, and each area's nearest neighbours (methods §4).
 
 Our method (methods §4.3): latest values of context variables (area characteristics, never the
 outcomes being benchmarked), log-transformed where positive and right-skewed, z-scored over the
 candidate set, then a weighted Euclidean or a Ledoit–Wolf Mahalanobis distance. Missing values are
 never filled: a pair of areas is compared on the variables both have (see ``distance_matrix``).
-
-The checks of our neighbours against ONS's lists (``overlap_at_k``, ``jaccard``, ``mean_overlap``) and the
-"why is this a peer" table (``explain``) are in :mod:`lupcore.peer_checks`; they can still be imported from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
 
-from lupcore.data import Dataset, UnknownAreaError
+from lupcore.data import Dataset
 from lupcore.model import Role
-
-if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ (at the end) loads them on first use
-    from lupcore.peer_checks import explain as explain
-    from lupcore.peer_checks import jaccard as jaccard
-    from lupcore.peer_checks import mean_overlap as mean_overlap
-    from lupcore.peer_checks import overlap_at_k as overlap_at_k
 
 PeerKind = Literal["ons-global", "ons-economic", "ons-demographic", "nearest", "custom"]
 Method = Literal["euclidean", "mahalanobis"]
@@ -117,10 +108,10 @@ def context_matrix(dataset: Dataset, codes: Sequence[str], variables: Sequence[s
     wide = rows.pivot_table(index="area_code", columns="indicator_id", values="value", aggfunc="first")
     raw = wide.reindex(index=list(codes), columns=list(variables)).astype(float)
     raw.index.name, raw.columns.name = "area_code", None
-    return _transform(raw) if transform else raw
+    return transform_context(raw) if transform else raw
 
 
-def _transform(raw: pd.DataFrame) -> pd.DataFrame:
+def transform_context(raw: pd.DataFrame) -> pd.DataFrame:
     logged = [c for c in raw.columns if c in LOG_VARIABLES]
     return raw.astype(float).assign(**{c: np.log(raw[c].where(raw[c] > 0)) for c in logged})
 
@@ -244,7 +235,7 @@ def distance_matrix(matrix: pd.DataFrame, method: Method = "euclidean",
     return out
 
 
-def _rank_row(codes: np.ndarray, row: np.ndarray, self_pos: int, k: int) -> pd.DataFrame:
+def rank_row(codes: np.ndarray, row: np.ndarray, self_pos: int, k: int) -> pd.DataFrame:
     """Nearest ``k`` of one distance row: self and NaN dropped, ties by code, CIPFA 0–1 rebasing."""
     mask = ~np.isnan(row)
     mask[self_pos] = False
@@ -270,108 +261,8 @@ def nearest_neighbours(matrix: pd.DataFrame, area_code: str, k: int = DEFAULT_K,
         raise PeerError(f"{area_code} is not in the candidate set.")
     dist = distance_matrix(matrix, method, weights)
     pos = matrix.index.get_loc(area_code)
-    out = _rank_row(np.asarray(matrix.index, dtype=object), dist.to_numpy()[pos], int(pos), k)
+    out = rank_row(np.asarray(matrix.index, dtype=object), dist.to_numpy()[pos], int(pos), k)
     if out.empty:
         raise PeerError(f"{area_code} has values for too few of the chosen variables to find peers.")
     out.attrs["variables"] = dist.attrs["variables"]
     return out
-
-
-def ons_neighbours(dataset: Dataset, area_code: str, model: str = "global", k: int = ONS_K) -> pd.DataFrame:
-    """ONS's published statistical nearest neighbours (columns code, rank), most similar first; empty if none."""
-    if model not in ONS_MODELS:
-        raise PeerError(f"Unknown ONS model {model!r}; choose from {', '.join(ONS_MODELS)}")
-    nb = dataset.neighbours
-    rows = nb[(nb["area_code"] == area_code) & (nb["model"] == model)].sort_values("rank").head(max(1, k))
-    return pd.DataFrame({"code": rows["neighbour_code"].astype(str).to_numpy(),
-                         "rank": rows["rank"].astype(int).to_numpy()})
-
-
-def _name(dataset: Dataset, code: str) -> str:
-    return f"{dataset.areas.at[code, 'name']} ({code})"
-
-
-def _clean_one(dataset: Dataset, text: str) -> tuple[str | None, str | None]:
-    """One entry to a current code, or a problem sentence."""
-    code = text.strip().upper()
-    if dataset.has_area(code):
-        if bool(dataset.areas.at[code, "current"]):
-            return code, None
-        return None, f"{_name(dataset, code)} is no longer a current area (boundaries changed), so it was left out."
-    try:
-        return dataset.resolve_area(text), None
-    except UnknownAreaError as exc:
-        return None, f"{exc}; it was left out."
-
-
-def comparator_set(codes: Iterable[str], dataset: Dataset,
-                   area_code: str | None = None) -> tuple[tuple[str, ...], list[str]]:
-    """A user's named comparators, cleaned: current areas only, each once, not the area itself, at most 10.
-
-    Entries may be codes (any case) or exact names. Returns the cleaned codes in the user's order and
-    one plain-English sentence per problem found (empty when the set was already clean).
-    """
-    kept: list[str] = []
-    problems: list[str] = []
-    entries = [c for c in codes if str(c).strip()]
-    for text in entries:
-        code, problem = _clean_one(dataset, str(text))
-        if code is None:
-            problems.append(str(problem))
-        elif code == area_code:
-            problems.append(f"{_name(dataset, code)} is the area being compared, so it is not its own comparator.")
-        elif code in kept:
-            problems.append(f"{_name(dataset, code)} was listed more than once; it is kept once.")
-        else:
-            kept.append(code)
-    if len(kept) > MAX_CUSTOM:
-        dropped = ", ".join(_name(dataset, c) for c in kept[MAX_CUSTOM:])
-        problems.append(f"A comparator set holds at most {MAX_CUSTOM} areas; left out: {dropped}.")
-        kept = kept[:MAX_CUSTOM]
-    if not kept:
-        problems.append("No comparator areas were given." if not entries else "None of the areas given can be used.")
-    return tuple(kept), problems
-
-
-def peer_group(dataset: Dataset, area_code: str, kind: PeerKind, k: int = DEFAULT_K,
-               variables: Sequence[str] | None = None, custom: Iterable[str] = (),
-               method: Method = "euclidean", same_nation: bool = False, name: str = "") -> PeerGroup:
-    """The peer group of one area: ONS's list, our ``nearest`` neighbours, or a ``custom`` named set.
-
-    ``variables`` (None or empty: ``default_variables``), ``method`` and ``same_nation`` apply to ``nearest``
-    only; ``custom`` is cleaned by ``comparator_set`` (call it to show the problems) and labelled ``name``
-    when the user gave the set one. Raises ``PeerError``.
-    """
-    if kind not in PEER_KINDS:
-        raise PeerError(f"Unknown peer group {kind!r}; choose from {', '.join(PEER_KINDS)}")
-    if kind.startswith("ons-"):
-        model = kind.removeprefix("ons-")
-        codes = tuple(ons_neighbours(dataset, area_code, model, k)["code"])
-        if not codes:
-            raise PeerError(f"ONS publishes no {model} similar-areas list for {area_code}.")
-        return PeerGroup(kind, codes, f"ONS similar areas ({model} model)")
-    if kind == "custom":
-        codes, _ = comparator_set(custom, dataset, area_code)
-        if not codes:
-            raise PeerError("None of the areas given can be used as comparators.")
-        count = f"{len(codes)} chosen comparator{'s' if len(codes) > 1 else ''}"
-        return PeerGroup(kind, codes, f"{name} ({count})" if name else f"Your {count}")
-    chosen = check_variables(dataset, tuple(variables or ()) or default_variables(dataset))
-    matrix = context_matrix(dataset, candidate_codes(dataset, area_code, same_nation), chosen)
-    near = nearest_neighbours(matrix, area_code, k, method)
-    label = f"{len(near)} most similar areas on {len(near.attrs['variables'])} context variables ({method})"
-    return PeerGroup("nearest", tuple(near["code"]), label, tuple(float(d) for d in near["distance"]))
-
-
-# peer_checks builds on the distances above, so importing it here at load time would be circular: whichever
-# module came first would meet the other half-made. Its names are loaded on first use instead (PEP 562).
-_CHECKS = frozenset({"explain", "jaccard", "mean_overlap", "overlap_at_k"})
-
-
-def __getattr__(name: str) -> object:
-    """``lupcore.peers.explain`` and the other checks, from :mod:`lupcore.peer_checks`."""
-    if name in _CHECKS:
-        from lupcore import peer_checks
-
-        return getattr(peer_checks, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
