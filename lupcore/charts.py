@@ -7,32 +7,12 @@ colours are the Okabe–Ito colour-blind-safe palette (the same values as ``lupu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import altair as alt
 import pandas as pd
 
-from lupcore.model import Rag
-from lupcore.rag import RAG_BY_CODE
+from lupcore.rag import RAG_BY_CODE, RAG_ORDER, RAG_STYLE
 from lupcore.scorecard import Scorecard
 
-
-@dataclass(frozen=True, slots=True)
-class RagStyle:
-    word: str
-    meaning: str
-    symbol: str
-    colour: str
-    text_colour: str
-
-
-RAG_STYLE: dict[Rag, RagStyle] = {
-    Rag.GREEN: RagStyle("Green", "at or better than target", "✔", "#009E73", "#ffffff"),
-    Rag.AMBER: RagStyle("Amber", "between minimum and target", "◆", "#E69F00", "#000000"),
-    Rag.RED: RagStyle("Red", "below minimum", "✖", "#D55E00", "#ffffff"),
-    Rag.GREY: RagStyle("Not rated", "no value or no judgement", "–", "#BBBBBB", "#000000"),
-}
-RAG_ORDER: tuple[Rag, ...] = (Rag.GREEN, Rag.AMBER, Rag.RED, Rag.GREY)
 RAG_DOMAIN = [RAG_STYLE[r].word for r in RAG_ORDER]
 RAG_RANGE = [RAG_STYLE[r].colour for r in RAG_ORDER]
 RAG_SHAPES = ["triangle-up", "diamond", "triangle-down", "circle"]
@@ -42,20 +22,6 @@ SPINE_LEGEND = ("Grey bar: every comparable area from worst (left) to best (righ
                 "(▲ green, ◆ amber, ▼ red).")
 MISSIONS_LEGEND = ("Bar: the mission score (0–100) coloured by its status; black tick: the score if every metric "
                    "were at its minimum; blue tick: the score if every metric were at its target.")
-
-
-def rag_text(rag: Rag) -> str:
-    """'✔ Green': the symbol and word every table and export shows."""
-    style = RAG_STYLE[rag]
-    return f"{style.symbol} {style.word}"
-
-
-def rag_from_text(text: str) -> Rag | None:
-    """The status a '✔ Green'-style cell shows, so writers can colour cells of any table."""
-    for rag, style in RAG_STYLE.items():
-        if text == f"{style.symbol} {style.word}":
-            return rag
-    return None
 
 
 def spine_chart(frame: pd.DataFrame) -> alt.LayerChart:

@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import BalancedColumns
 
-from lupcore.charts import RAG_STYLE, missions_chart, missions_frame, spine_chart, to_png
+from lupcore.charts import missions_chart, missions_frame, spine_chart, to_png
 from lupcore.export_pdfkit import (
     BAND,
     FONT_DIR,
@@ -35,7 +35,7 @@ from lupcore.export_pdfkit import (
 )
 from lupcore.export_tables import capitals_line
 from lupcore.format import format_number
-from lupcore.rag import MISSION_RAG_RULE
+from lupcore.rag import MISSION_RAG_RULE, RAG_STYLE
 from lupcore.report import (
     MISSIONS_DISPLAY,
     NO_DATA,

@@ -19,17 +19,9 @@ from pptx.table import _Cell
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
 
-from lupcore.charts import (
-    MISSIONS_LEGEND,
-    RAG_STYLE,
-    missions_chart,
-    missions_frame,
-    rag_from_text,
-    spine_chart,
-    to_png,
-)
+from lupcore.charts import MISSIONS_LEGEND, missions_chart, missions_frame, spine_chart, to_png
 from lupcore.export_tables import capitals_line
-from lupcore.rag import MISSION_RAG_RULE
+from lupcore.rag import MISSION_RAG_RULE, RAG_STYLE, rag_from_text
 from lupcore.report import (
     MISSIONS_DISPLAY,
     NO_DATA,

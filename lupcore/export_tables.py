@@ -13,13 +13,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from lupcore.charts import rag_text
 from lupcore.data import Dataset
 from lupcore.format import format_change, format_number, format_value, ordinal
 from lupcore.model import IndicatorMeta, Rag
 from lupcore.peers import PeerGroup
 from lupcore.periods import display_label
-from lupcore.rag import MISSION_RAG_RULE
+from lupcore.rag import MISSION_RAG_RULE, rag_text
 from lupcore.scorecard import NATION_GROUP, TIER_GROUP, Engine, MetricRow, Scorecard, Summary
 from lupcore.settings import AGGREGATIONS, MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupcore import choropleth
-from lupcore.charts import rag_text
 from lupcore.format import format_number, format_value
 from lupcore.model import IndicatorMeta, Rag
 from lupcore.periods import display_label
-from lupcore.rag import RAG_BY_CODE, classify_scores
+from lupcore.rag import RAG_BY_CODE, classify_scores, rag_text
 from lupcore.scorecard import Engine
 
 RAG_COLOURS: dict[Rag, choropleth.RGBA] = {

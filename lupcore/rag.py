@@ -12,6 +12,8 @@ clarity is unknown (NaN), never assumed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from lupcore.model import Rag
@@ -77,3 +79,35 @@ MISSION_RAG_RULE = (
     "were exactly at its target, red when it is below the score every metric at its minimum would give, "
     "and amber in between. Both reference scores use the same weights and the same available metrics."
 )
+
+
+@dataclass(frozen=True, slots=True)
+class RagStyle:
+    word: str
+    meaning: str
+    symbol: str
+    colour: str
+    text_colour: str
+
+
+RAG_STYLE: dict[Rag, RagStyle] = {
+    Rag.GREEN: RagStyle("Green", "at or better than target", "✔", "#009E73", "#ffffff"),
+    Rag.AMBER: RagStyle("Amber", "between minimum and target", "◆", "#E69F00", "#000000"),
+    Rag.RED: RagStyle("Red", "below minimum", "✖", "#D55E00", "#ffffff"),
+    Rag.GREY: RagStyle("Not rated", "no value or no judgement", "–", "#BBBBBB", "#000000"),
+}
+RAG_ORDER: tuple[Rag, ...] = (Rag.GREEN, Rag.AMBER, Rag.RED, Rag.GREY)
+
+
+def rag_text(rag: Rag) -> str:
+    """'✔ Green': the symbol and word every table and export shows."""
+    style = RAG_STYLE[rag]
+    return f"{style.symbol} {style.word}"
+
+
+def rag_from_text(text: str) -> Rag | None:
+    """The status a '✔ Green'-style cell shows, so writers can colour cells of any table."""
+    for rag, style in RAG_STYLE.items():
+        if text == f"{style.symbol} {style.word}":
+            return rag
+    return None

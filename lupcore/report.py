@@ -16,7 +16,6 @@ from urllib.parse import quote, urlencode
 import numpy as np
 import pandas as pd
 
-from lupcore.charts import rag_text
 from lupcore.data import Dataset, describe
 from lupcore.export_tables import (
     CAPITAL_NOTE,
@@ -35,6 +34,7 @@ from lupcore.export_tables import (
 )
 from lupcore.format import format_number
 from lupcore.peers import PeerGroup
+from lupcore.rag import rag_text
 from lupcore.scorecard import Engine, Scorecard, Summary, build_scorecard, summarise
 from lupcore.session import ViewState, encode_query
 from lupcore.spine import spine_frame

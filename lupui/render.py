@@ -13,9 +13,9 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from lupcore.charts import RAG_STYLE, rag_text
 from lupcore.model import Rag
 from lupcore.periods import display_label
+from lupcore.rag import RAG_STYLE, rag_text
 
 RAG_EMOJI = {Rag.GREEN: "🟢", Rag.AMBER: "🟠", Rag.RED: "🔴", Rag.GREY: "⚪"}
 

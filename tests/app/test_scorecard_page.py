@@ -13,12 +13,12 @@ import pytest
 from pagekit import open_page as _open
 from streamlit.testing.v1 import AppTest
 
-from lupcore.charts import rag_text
 from lupcore.data._dataset import Dataset
 from lupcore.data._panel import build_panel
 from lupcore.format import format_number
 from lupcore.model import Rag
 from lupcore.peers import peer_group
+from lupcore.rag import rag_text
 from lupcore.scorecard import Scorecard, build_engine, build_scorecard
 from lupcore.settings import Settings
 

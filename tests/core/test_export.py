@@ -22,7 +22,6 @@ from pypdf import PdfReader
 from reportlab.pdfbase.ttfonts import TTFont
 
 from lupcore import export_pdf
-from lupcore.charts import RAG_STYLE, rag_text
 from lupcore.data._dataset import Dataset
 from lupcore.data._panel import build_panel
 from lupcore.export import FORMATS, MEDIA_TYPES, export, export_csv, export_pptx, export_xlsx, file_name
@@ -30,6 +29,7 @@ from lupcore.export_xlsx import SHEET_ORDER, number_format
 from lupcore.format import format_number
 from lupcore.model import Rag
 from lupcore.peers import peer_group
+from lupcore.rag import RAG_STYLE, rag_text
 from lupcore.report import NO_DATA, ReportBundle, build_bundle, scorecard_display
 from lupcore.scorecard import build_engine
 from lupcore.session import ViewState

@@ -11,12 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lupcore.charts import RAG_STYLE, missions_chart, missions_frame, rag_from_text, rag_text, spine_chart, to_png
+from lupcore.charts import missions_chart, missions_frame, spine_chart, to_png
 from lupcore.data._dataset import Dataset
 from lupcore.data._panel import Panel, build_panel
 from lupcore.format import format_change, format_number, format_value, ordinal
 from lupcore.model import Rag
 from lupcore.peers import PeerGroup, peer_group
+from lupcore.rag import RAG_STYLE, rag_from_text, rag_text
 from lupcore.report import (
     ATTRIBUTION,
     NO_DATA,
