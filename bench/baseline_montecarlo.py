@@ -12,8 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from lupcore.scorecard import Engine
-from lupcore.scoring import score_panel
+from lupcore.scoring import Engine, score_panel
 from lupcore.uncertainty import (
     DEFAULT_CONFIG,
     EnsembleConfig,

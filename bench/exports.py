@@ -20,7 +20,7 @@ from lupcore.data._panel import build_panel
 from lupcore.export import FORMATS
 from lupcore.peers import peer_group
 from lupcore.report import ReportBundle, build_bundle
-from lupcore.scorecard import build_engine
+from lupcore.scoring import build_engine
 from lupcore.session import ViewState
 
 AREA = "E08000030"  # Walsall

@@ -22,7 +22,7 @@ from lupcore.data._panel import build_panel
 from lupcore.improvement import required_for_rank
 from lupcore.progress import area_progress
 from lupcore.projection import project_metric
-from lupcore.scorecard import Engine, build_engine
+from lupcore.scoring import Engine, build_engine
 from lupcore.settings import Settings
 from lupcore.uncertainty import DEFAULT_CONFIG, rank_intervals, simulate
 from lupcore.whatif import Scenario, apply_scenario

@@ -22,8 +22,7 @@ from bench.baseline_scoring import rescore_loop
 from bench.registry import figure
 from lupcore.data._dataset import load_dataset
 from lupcore.data._panel import build_panel
-from lupcore.scorecard import Engine, build_engine
-from lupcore.scoring import Scores, score_panel
+from lupcore.scoring import Engine, Scores, build_engine, score_panel
 from lupcore.settings import Settings
 
 INNER = 20  # engine runs per weight change; the median is kept (the baseline runs once, a few seconds)

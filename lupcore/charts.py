@@ -10,8 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from lupcore.rag import RAG_BY_CODE, RAG_ORDER, RAG_STYLE
-from lupcore.scorecard import Scorecard
+from lupcore.scoring import RAG_BY_CODE, RAG_ORDER, RAG_STYLE, Scorecard
 
 RAG_DOMAIN = [RAG_STYLE[r].word for r in RAG_ORDER]
 RAG_RANGE = [RAG_STYLE[r].colour for r in RAG_ORDER]

@@ -35,7 +35,6 @@ from lupcore.export_pdfkit import (
 )
 from lupcore.export_tables import capitals_line
 from lupcore.format import format_number
-from lupcore.rag import MISSION_RAG_RULE, RAG_STYLE
 from lupcore.report import (
     MISSIONS_DISPLAY,
     NO_DATA,
@@ -47,6 +46,7 @@ from lupcore.report import (
     print_table,
     scorecard_display,
 )
+from lupcore.scoring import MISSION_RAG_RULE, RAG_STYLE
 
 __all__ = ["FONT_DIR", "MAX_PAGES", "export_pdf", "pdf_fonts"]
 

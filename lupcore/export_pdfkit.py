@@ -24,7 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
 
-from lupcore.rag import RAG_STYLE, rag_from_text
+from lupcore.scoring import RAG_STYLE, rag_from_text
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 MARGIN = 15 * mm

@@ -18,8 +18,7 @@ from lupcore.format import format_change, format_number, format_value, ordinal
 from lupcore.model import IndicatorMeta, Rag
 from lupcore.peers import PeerGroup
 from lupcore.periods import display_label
-from lupcore.rag import MISSION_RAG_RULE, rag_text
-from lupcore.scorecard import NATION_GROUP, TIER_GROUP, Engine, MetricRow, Scorecard, Summary
+from lupcore.scoring import MISSION_RAG_RULE, NATION_GROUP, TIER_GROUP, Engine, MetricRow, Scorecard, Summary, rag_text
 from lupcore.settings import AGGREGATIONS, MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS
 
 NO_DATA = "no data"

@@ -21,9 +21,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lupcore.model import IndicatorMeta
-from lupcore.rag import RAG_STYLE, rag_from_text
 from lupcore.report import NO_DATA, ReportBundle, about_rows, bundle_tables, is_number
 from lupcore.sanitise import neutralise_cell
+from lupcore.scoring import RAG_STYLE, rag_from_text
 
 SHEET_ORDER = ("Summary", "Missions", "Capitals", "Scorecard", "Peers", "Peer comparison", "Progress", "Scenarios", "Sources",
                "Settings")

@@ -17,7 +17,7 @@ from lupcore import stats
 from lupcore.data import Baseline, Dataset, national_code
 from lupcore.format import format_change
 from lupcore.model import IndicatorMeta
-from lupcore.scorecard import Engine
+from lupcore.scoring import Engine
 
 NO_CLEAR = "no clear change"
 NATION_NAMES = {"E92000001": "England", "W92000004": "Wales", "S92000003": "Scotland", "N92000002": "Northern Ireland",

@@ -17,9 +17,7 @@ import numpy as np
 from lupcore.changes import people_text, valid_range
 from lupcore.format import format_change, format_value, ordinal
 from lupcore.model import IndicatorMeta
-from lupcore.rescore import score_rows
-from lupcore.scorecard import Engine
-from lupcore.scoring import Scores
+from lupcore.scoring import Engine, Scores, score_rows
 from lupcore.whatif import HELD_CONSTANT
 
 GRID, ROUNDS = 33, 4  # 33 candidates a round, 4 rounds: a millionth of the search range

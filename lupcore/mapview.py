@@ -15,8 +15,7 @@ from lupcore import choropleth
 from lupcore.format import format_number, format_value
 from lupcore.model import IndicatorMeta, Rag
 from lupcore.periods import display_label
-from lupcore.rag import RAG_BY_CODE, classify_scores, rag_text
-from lupcore.scorecard import Engine
+from lupcore.scoring import RAG_BY_CODE, Engine, classify_scores, rag_text
 
 RAG_COLOURS: dict[Rag, choropleth.RGBA] = {
     Rag.GREEN: (0, 158, 115, 235), Rag.AMBER: (230, 159, 0, 235), Rag.RED: (213, 94, 0, 235), Rag.GREY: choropleth.NO_DATA,

@@ -21,9 +21,7 @@ from lupcore.format import format_number
 from lupcore.gaps import GapChange, as_float, format_amount, gaps_since, se_of
 from lupcore.model import IndicatorMeta, Mission, Rag
 from lupcore.periods import parse_period
-from lupcore.rag import RAG_BY_CODE
-from lupcore.rescore import score_rows
-from lupcore.scorecard import Engine
+from lupcore.scoring import RAG_BY_CODE, Engine, score_rows
 
 IMPROVING, WORSENING, NO_CLEAR = "improving", "worsening", "no clear change"
 

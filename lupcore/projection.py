@@ -19,7 +19,7 @@ from lupcore.data import Dataset, History, choose_baseline, horizon_period, load
 from lupcore.format import format_change, format_value
 from lupcore.model import IndicatorMeta
 from lupcore.periods import display_label
-from lupcore.scorecard import Engine
+from lupcore.scoring import Engine
 
 MIN_POINTS, MIN_SPAN = 5, 5.0  # methods §5.5.5
 RELAXED_POINTS, RELAXED_SPAN = 3, 2.0  # the clearly labelled relaxed mode

@@ -34,10 +34,8 @@ from lupcore.export_tables import (
 )
 from lupcore.format import format_number
 from lupcore.peers import PeerGroup
-from lupcore.rag import rag_text
-from lupcore.scorecard import Engine, Scorecard, Summary, build_scorecard, summarise
+from lupcore.scoring import Engine, Scorecard, Summary, build_scorecard, rag_text, spine_frame, summarise
 from lupcore.session import ViewState, encode_query
-from lupcore.spine import spine_frame
 
 __all__ = ["ATTRIBUTION", "CAPITAL_NOTE", "MISSIONS_DISPLAY", "NO_DATA", "OGL_URL", "SCORECARD_DISPLAY", "TABLE_NAMES", "ReportBundle",
            "about_rows", "build_bundle", "bundle_tables", "display_table", "is_number", "metric_label",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lupcore.assembly import Assembly, assemble
 from lupcore.data import Dataset
+from lupcore.scoring import Assembly, assemble
 from lupcore.session import SessionFileError, ViewState, from_session_file
 from lupcore.uploads import LocalMetricData, local_metric_from_dict
 

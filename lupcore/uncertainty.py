@@ -19,8 +19,7 @@ import numpy as np
 from lupcore import stats
 from lupcore.changes import valid_range
 from lupcore.format import ordinal
-from lupcore.scorecard import Engine
-from lupcore.scoring import Normaliser, fit_normaliser, mission_weights, score_panel
+from lupcore.scoring import Engine, Normaliser, fit_normaliser, mission_weights, score_panel
 from lupcore.settings import AVAILABILITY_THRESHOLD
 
 METHODS: tuple[str, ...] = ("minmax", "zscore", "percentile")

@@ -17,10 +17,7 @@ import pandas as pd
 from lupcore.changes import ScenarioError, new_value, people_text, valid_range
 from lupcore.format import format_change, format_value, ordinal
 from lupcore.model import Rag
-from lupcore.rag import RAG_BY_CODE, classify, classify_scores
-from lupcore.rescore import peer_rank, rank_with, score_rows
-from lupcore.scorecard import Engine
-from lupcore.scoring import Scores
+from lupcore.scoring import RAG_BY_CODE, Engine, Scores, classify, classify_scores, peer_rank, rank_with, score_rows
 
 HELD_CONSTANT = "Other areas held constant."
 

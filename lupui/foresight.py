@@ -10,12 +10,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from lupcore.assembly import Assembly
 from lupcore.changes import people_bases
 from lupcore.improvement import Requirement, required_for_green, required_for_rank
 from lupcore.progress import AreaProgress, area_progress
 from lupcore.projection import Projection, project_metric
-from lupcore.scorecard import Engine
+from lupcore.scoring import Assembly, Engine
 from lupcore.uncertainty import RankEnsemble, RankInterval, simulate
 from lupcore.whatif import Scenario, ScenarioResult, apply_scenario
 from lupui import background, data

@@ -15,7 +15,7 @@ import streamlit as st
 
 from lupcore.model import Rag
 from lupcore.periods import display_label
-from lupcore.rag import RAG_STYLE, rag_text
+from lupcore.scoring import RAG_STYLE, rag_text
 
 RAG_EMOJI = {Rag.GREEN: "🟢", Rag.AMBER: "🟠", Rag.RED: "🔴", Rag.GREY: "⚪"}
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lupcore import assembly
-from lupcore.assembly import Assembly, LocalParts
-from lupcore.scorecard import Engine
-from lupcore.spine import spine_frame
+from lupcore.scoring import Assembly, Engine, LocalParts, spine_frame
+from lupcore.scoring import _assembly as assembly
 from lupui import charts, data, state
 from lupui.frame import Context
 

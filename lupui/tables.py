@@ -12,7 +12,7 @@ import streamlit as st
 from lupcore.export_tables import capitals_table
 from lupcore.format import format_number, format_value
 from lupcore.model import Rag
-from lupcore.scorecard import MetricRow, Scorecard
+from lupcore.scoring import MetricRow, Scorecard
 from lupui import render
 from lupui.scoring import trend_series
 

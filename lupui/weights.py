@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lupcore.assembly import Assembly
 from lupcore.format import format_number, format_value
 from lupcore.model import IndicatorMeta
+from lupcore.scoring import Assembly
 from lupcore.settings import MAX_KILLER_METRICS, MINIMUM_PRESETS, TARGET_PRESETS, Settings
 from lupui import render, state
 

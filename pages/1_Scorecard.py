@@ -4,9 +4,8 @@ import streamlit as st
 
 from lupcore.format import format_number
 from lupcore.model import CAPITALS, Rag
-from lupcore.rag import MISSION_RAG_RULE
 from lupcore.report import CAPITAL_NOTE
-from lupcore.scorecard import Engine, Scorecard, summarise
+from lupcore.scoring import MISSION_RAG_RULE, Engine, Scorecard, summarise
 from lupcore.settings import MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS
 from lupui import charts, render, state, tables
 from lupui.foresight import intervals

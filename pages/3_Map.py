@@ -7,10 +7,10 @@ import pydeck as pdk
 import streamlit as st
 
 from lupcore.choropleth import NO_DATA, lookup_expression
-from lupcore.comparison import anonymised_names
 from lupcore.data import tier_for
 from lupcore.mapview import LAYER_KINDS, RAG_COLOURS, RAG_WORDS, map_layer
 from lupcore.model import Rag
+from lupcore.scoring import anonymised_names
 from lupui import state
 from lupui.frame import frame
 from lupui.render import CompactDeck

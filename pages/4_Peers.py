@@ -6,10 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lupcore.comparison import anonymised_names, peer_table, score_heatmap
 from lupcore.data import tier_for
 from lupcore.format import format_number, format_value
 from lupcore.peers import available_variables, context_matrix, default_variables, explain, ons_neighbours
+from lupcore.scoring import anonymised_names, peer_table, score_heatmap
 from lupcore.session import MAX_CUSTOM_PEERS, PEER_K_RANGE, PEER_KINDS, clean_set_name
 from lupui import state
 from lupui.frame import frame

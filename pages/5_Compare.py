@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lupcore.comparison import anonymised_names, side_by_side
+from lupcore.scoring import anonymised_names, side_by_side
 from lupcore.session import MAX_COMPARE
 from lupui import render, state
 from lupui.foresight import intervals

@@ -24,7 +24,7 @@ from lupcore.data._dataset import Dataset
 from lupcore.data._panel import build_panel
 from lupcore.model import Polarity
 from lupcore.peers import peer_group
-from lupcore.scorecard import build_engine, build_scorecard
+from lupcore.scoring import build_engine, build_scorecard
 from lupcore.session import PeerSpec, ViewState, to_session_file
 from lupcore.settings import Settings
 from lupcore.uploads import local_metric_to_dict, parse_upload

@@ -6,9 +6,9 @@ import math
 import sys
 from pathlib import Path
 
-from lupcore.assembly import Assembly, NotScoredError
 from lupcore.data import Dataset, UnknownAreaError
 from lupcore.restore import Restored, assemble_restored, restore_session
+from lupcore.scoring import Assembly, NotScoredError
 from lupcore.session import SessionFileError, ViewState
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import difflib
 
-from lupcore.assembly import Assembly
 from lupcore.commands._common import UsageError, engine_or_usage_error, load_session, report
 from lupcore.data import Dataset
 from lupcore.restore import Restored
+from lupcore.scoring import Assembly
 
 __all__ = ["UsageError", "check_metric", "engine_for", "load_session", "report"]
 

@@ -16,7 +16,7 @@ from lupcore.data import Dataset
 from lupcore.format import format_number, format_value
 from lupcore.peers import PeerGroup
 from lupcore.periods import display_label
-from lupcore.scorecard import MetricRow, MissionRow, Scorecard
+from lupcore.scoring import MetricRow, MissionRow, Scorecard
 from lupcore.session import ViewState, encode_query
 
 

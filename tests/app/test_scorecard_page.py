@@ -18,8 +18,7 @@ from lupcore.data._panel import build_panel
 from lupcore.format import format_number
 from lupcore.model import Rag
 from lupcore.peers import peer_group
-from lupcore.rag import rag_text
-from lupcore.scorecard import Scorecard, build_engine, build_scorecard
+from lupcore.scoring import Scorecard, build_engine, build_scorecard, rag_text
 from lupcore.settings import Settings
 
 APP = "../../app.py"  # relative to this file (AppTest's rule)

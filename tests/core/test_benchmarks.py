@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lupcore.benchmarks import compute_benchmarks, national_value, preset_names
 from lupcore.data import examples as examples
 from lupcore.data._panel import build_panel
 from lupcore.data.examples import INDICATORS, example_panel, make_panel
 from lupcore.model import IndicatorMeta, Polarity
+from lupcore.scoring import compute_benchmarks, national_value, preset_names
 from lupcore.settings import Settings
 
 IDS = ("pay", "employment", "travel_time", "ks2")

@@ -29,9 +29,8 @@ from lupcore.export_xlsx import SHEET_ORDER, number_format
 from lupcore.format import format_number
 from lupcore.model import Rag
 from lupcore.peers import peer_group
-from lupcore.rag import RAG_STYLE, rag_text
 from lupcore.report import NO_DATA, ReportBundle, build_bundle, scorecard_display
-from lupcore.scorecard import build_engine
+from lupcore.scoring import RAG_STYLE, build_engine, rag_text
 from lupcore.session import ViewState
 
 CODE = "E08000030"

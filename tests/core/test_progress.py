@@ -20,7 +20,7 @@ from lupcore.data._history import SeriesNotes, choose_baseline, load_history, mi
 from lupcore.model import Rag
 from lupcore.periods import parse_period
 from lupcore.progress import area_progress, metric_progress
-from lupcore.scorecard import Engine, build_engine
+from lupcore.scoring import Engine, build_engine
 from lupcore.settings import Settings
 
 ASHBY, BRINDLE, CARLOW = "E06000001", "E06000002", "E06000003"

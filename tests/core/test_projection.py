@@ -19,7 +19,7 @@ from lupcore.data._dataset import Dataset
 from lupcore.data._history import SeriesNotes
 from lupcore.periods import parse_period
 from lupcore.projection import RELAXED_LABEL, Projection, TargetOutlook, format_chance, project_metric
-from lupcore.scorecard import Engine, build_engine
+from lupcore.scoring import Engine, build_engine
 from lupcore.settings import Settings
 
 ASHBY = "E06000001"

@@ -7,9 +7,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lupcore.benchmarks import compute_benchmarks
 from lupcore.data.examples import example_panel
-from lupcore.rag import AMBER, GREEN, GREY, MISSION_RAG_RULE, RAG_BY_CODE, RED, classify, classify_scores
+from lupcore.scoring import (
+    AMBER,
+    GREEN,
+    GREY,
+    MISSION_RAG_RULE,
+    RAG_BY_CODE,
+    RED,
+    classify,
+    classify_scores,
+    compute_benchmarks,
+)
 from lupcore.settings import Settings
 
 NAN = np.nan

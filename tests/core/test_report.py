@@ -17,7 +17,6 @@ from lupcore.data._panel import Panel, build_panel
 from lupcore.format import format_change, format_number, format_value, ordinal
 from lupcore.model import Rag
 from lupcore.peers import PeerGroup, peer_group
-from lupcore.rag import RAG_STYLE, rag_from_text, rag_text
 from lupcore.report import (
     ATTRIBUTION,
     NO_DATA,
@@ -30,7 +29,7 @@ from lupcore.report import (
     scorecard_display,
     shown,
 )
-from lupcore.scorecard import build_engine
+from lupcore.scoring import RAG_STYLE, build_engine, rag_from_text, rag_text
 from lupcore.session import ViewState, decode_query
 from lupcore.settings import Settings
 

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lupcore.assembly import assemble
 from lupcore.data._dataset import Dataset
 from lupcore.model import LocalControl, Polarity
 from lupcore.restore import Restored, restore_session
+from lupcore.scoring import assemble
 from lupcore.session import SESSION_VERSION, PeerSpec, SessionFileError, ViewState, to_session_file
 from lupcore.settings import Settings
 from lupcore.uploads import LocalMetricData, local_metric_to_dict, parse_upload

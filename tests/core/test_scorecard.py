@@ -11,7 +11,7 @@ from lupcore.data._panel import build_panel
 from lupcore.data.examples import example_dataset, example_panel
 from lupcore.model import BENCHMARK_EXCLUDED, Rag
 from lupcore.peers import peer_group
-from lupcore.scorecard import Engine, Scorecard, build_engine, build_scorecard, summarise
+from lupcore.scoring import Engine, Scorecard, build_engine, build_scorecard, summarise
 from lupcore.settings import DEFAULT_SETTINGS, Settings
 
 

@@ -20,10 +20,12 @@ from lupcore import stats
 from lupcore.data._panel import Panel
 from lupcore.data.examples import INDICATORS, example_panel, make_panel
 from lupcore.model import IndicatorMeta, Polarity, Role
-from lupcore.rag import RED, classify_scores
-from lupcore.scorecard import Engine, build_engine
 from lupcore.scoring import (
+    RED,
+    Engine,
     WeightsError,
+    build_engine,
+    classify_scores,
     fit_normaliser,
     indicator_weights,
     mission_weights,

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lupcore.data.examples import example_panel
-from lupcore.scorecard import build_engine
+from lupcore.scoring import build_engine
 from lupcore.session import (
     MAX_SESSION_BYTES,
     PEER_K_RANGE,

@@ -14,7 +14,7 @@ import pytest
 
 from bench.baseline_montecarlo import simulate_loop
 from lupcore.data import examples as examples
-from lupcore.scorecard import Engine, build_engine
+from lupcore.scoring import Engine, build_engine
 from lupcore.settings import DEFAULT_SETTINGS, Settings
 from lupcore.uncertainty import (
     EnsembleConfig,

@@ -18,9 +18,7 @@ from lupcore.changes import ScenarioError, new_value, people_text
 from lupcore.data import examples as examples
 from lupcore.improvement import required_for_green, required_for_rank
 from lupcore.model import Polarity, Rag
-from lupcore.rag import GREEN
-from lupcore.scorecard import Engine, build_engine
-from lupcore.scoring import score_panel
+from lupcore.scoring import GREEN, Engine, build_engine, score_panel
 from lupcore.settings import AGGREGATIONS, NORMALISATIONS, Settings
 from lupcore.whatif import HELD_CONSTANT, Scenario, apply_scenario, compare_scenarios
 

@@ -15,12 +15,12 @@ from typing import Protocol, TypeVar
 
 import pandas as pd
 
-from lupcore.benchmarks import compute_benchmarks
 from lupcore.data import Dataset, Panel, build_panel, tier_for
 from lupcore.model import IndicatorMeta
 from lupcore.peers import PeerError, PeerGroup, peer_group
-from lupcore.scorecard import Engine, Scorecard, build_engine, build_scorecard
-from lupcore.scoring import WeightsError, fit_normaliser
+from lupcore.scoring._normalise import WeightsError, fit_normaliser
+from lupcore.scoring._scorecard import Engine, Scorecard, build_engine, build_scorecard
+from lupcore.scoring._thresholds import compute_benchmarks
 from lupcore.session import PeerSpec
 from lupcore.settings import Settings
 from lupcore.uploads import LocalMetricData

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupcore import stats
-from lupcore.benchmarks import Benchmarks
 from lupcore.data import Panel
 from lupcore.model import CAPITALS, LOCAL_CONTROL_WEIGHT, Role
+from lupcore.scoring._thresholds import Benchmarks
 from lupcore.settings import AVAILABILITY_THRESHOLD, Settings
 
 MISSIONS = tuple(range(1, 13))

@@ -14,8 +14,8 @@ import pandas as pd
 
 from lupcore.format import format_number, format_value, ordinal
 from lupcore.model import IndicatorMeta
-from lupcore.rag import RAG_BY_CODE, classify_scores
-from lupcore.scorecard import Engine
+from lupcore.scoring._rag import RAG_BY_CODE, classify_scores
+from lupcore.scoring._scorecard import Engine
 
 
 def anonymised_names(codes: Sequence[str], keep: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from lupcore.format import format_value
-from lupcore.scorecard import Engine
+from lupcore.scoring._scorecard import Engine
 
 
 def _position(value: float, lo: float, hi: float) -> float:

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupcore import stats
-from lupcore.benchmarks import Benchmarks, compute_benchmarks, national_value
 from lupcore.data import Dataset, Panel
 from lupcore.format import format_value, ordinal
 from lupcore.model import CAPITALS, Area, IndicatorMeta, Mission, Rag
-from lupcore.rag import RAG_BY_CODE, classify, classify_scores
-from lupcore.scoring import Normaliser, Scores, fit_normaliser, score_panel
+from lupcore.scoring._normalise import Normaliser, Scores, fit_normaliser, score_panel
+from lupcore.scoring._rag import RAG_BY_CODE, classify, classify_scores
+from lupcore.scoring._thresholds import Benchmarks, compute_benchmarks, national_value
 from lupcore.settings import Settings
 
 NATION_GROUP = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}

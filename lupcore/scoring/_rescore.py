@@ -13,8 +13,8 @@ from dataclasses import replace
 import numpy as np
 
 from lupcore.data import Panel
-from lupcore.scorecard import Engine
-from lupcore.scoring import Scores, rank_within_nations, score_panel
+from lupcore.scoring._normalise import Scores, rank_within_nations, score_panel
+from lupcore.scoring._scorecard import Engine
 
 
 def row_panel(panel: Panel, row: int, values: np.ndarray, lci: np.ndarray | None = None,
