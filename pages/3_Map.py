@@ -6,9 +6,8 @@ import numpy as np
 import pydeck as pdk
 import streamlit as st
 
-from lupcore.choropleth import NO_DATA, lookup_expression
 from lupcore.data import tier_for
-from lupcore.mapview import LAYER_KINDS, RAG_COLOURS, RAG_WORDS, map_layer
+from lupcore.maps import LAYER_KINDS, NO_DATA, RAG_COLOURS, RAG_WORDS, lookup_expression, map_layer
 from lupcore.model import Rag
 from lupcore.scoring import anonymised_names
 from lupui import state

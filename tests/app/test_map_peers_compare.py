@@ -22,10 +22,9 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
-from lupcore.choropleth import DIVERGING, NO_DATA
 from lupcore.data._dataset import Dataset
 from lupcore.data._panel import Panel, build_panel
-from lupcore.mapview import RAG_COLOURS, RAG_WORDS
+from lupcore.maps import DIVERGING, NO_DATA, RAG_COLOURS, RAG_WORDS
 from lupcore.model import Polarity
 from lupcore.peers import peer_group
 

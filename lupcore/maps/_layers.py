@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lupcore import choropleth
 from lupcore.format import format_number, format_value
+from lupcore.maps import _colours as choropleth
 from lupcore.model import IndicatorMeta, Rag
 from lupcore.periods import display_label
 from lupcore.scoring import RAG_BY_CODE, Engine, classify_scores, rag_text

@@ -1,0 +1,14 @@
+"""The maps wing."""
+
+from lupcore.maps._colours import DIVERGING, NO_DATA, lookup_expression
+from lupcore.maps._layers import LAYER_KINDS, RAG_COLOURS, RAG_WORDS, map_layer
+
+__all__ = [
+    "DIVERGING",
+    "LAYER_KINDS",
+    "NO_DATA",
+    "RAG_COLOURS",
+    "RAG_WORDS",
+    "lookup_expression",
+    "map_layer",
+]
