@@ -12,8 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from lupcore.scoring import Engine, score_panel
-from lupcore.uncertainty import (
+from lupcore.foresight import (
     DEFAULT_CONFIG,
     EnsembleConfig,
     draw_inputs,
@@ -23,6 +22,7 @@ from lupcore.uncertainty import (
     prepare_inputs,
     rank_runs,
 )
+from lupcore.scoring import Engine, score_panel
 
 
 def simulate_loop(engine: Engine, config: EnsembleConfig = DEFAULT_CONFIG) -> tuple[np.ndarray, np.ndarray]:

@@ -19,13 +19,18 @@ from bench.baseline_montecarlo import simulate_loop
 from bench.registry import figure
 from lupcore.data._dataset import Dataset, load_dataset
 from lupcore.data._panel import build_panel
-from lupcore.improvement import required_for_rank
-from lupcore.progress import area_progress
-from lupcore.projection import project_metric
+from lupcore.foresight import (
+    DEFAULT_CONFIG,
+    Scenario,
+    apply_scenario,
+    area_progress,
+    project_metric,
+    rank_intervals,
+    required_for_rank,
+    simulate,
+)
 from lupcore.scoring import Engine, build_engine
 from lupcore.settings import Settings
-from lupcore.uncertainty import DEFAULT_CONFIG, rank_intervals, simulate
-from lupcore.whatif import Scenario, apply_scenario
 
 AREA = "E08000030"  # Walsall
 CHANGES = (("level3_plus", "+5"), ("employment_rate", "+2%"), ("ks2_expected", "target"), ("claimant_rate", "-1"))

@@ -10,13 +10,23 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from lupcore.changes import people_bases
-from lupcore.improvement import Requirement, required_for_green, required_for_rank
-from lupcore.progress import AreaProgress, area_progress
-from lupcore.projection import Projection, project_metric
+from lupcore.foresight import (
+    AreaProgress,
+    Projection,
+    RankEnsemble,
+    RankInterval,
+    Requirement,
+    Scenario,
+    ScenarioResult,
+    apply_scenario,
+    area_progress,
+    people_bases,
+    project_metric,
+    required_for_green,
+    required_for_rank,
+    simulate,
+)
 from lupcore.scoring import Assembly, Engine
-from lupcore.uncertainty import RankEnsemble, RankInterval, simulate
-from lupcore.whatif import Scenario, ScenarioResult, apply_scenario
 from lupui import background, data
 
 

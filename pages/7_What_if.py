@@ -4,10 +4,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lupcore.changes import ScenarioError, check_change
+from lupcore.foresight import HELD_CONSTANT, ScenarioError, check_change, compare_scenarios, scenarios_from_view
 from lupcore.format import format_number, format_value, ordinal
 from lupcore.session import clean_scenario_name
-from lupcore.whatif import HELD_CONSTANT, compare_scenarios, scenarios_from_view
 from lupui import render, state
 from lupui.foresight import intervals, peer_interval, requirement, scenario_intervals, scenario_result
 from lupui.frame import frame

@@ -10,13 +10,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from lupcore.changes import people_bases
 from lupcore.commands._common import UsageError, load_session, report, resolve_or_report, scored
 from lupcore.data import Dataset
 from lupcore.export import FORMATS, export
-from lupcore.progress import area_progress, progress_frame
+from lupcore.foresight import (
+    apply_scenario,
+    area_progress,
+    people_bases,
+    progress_frame,
+    scenario_frame,
+    scenarios_from_view,
+)
 from lupcore.report import build_bundle
-from lupcore.whatif import apply_scenario, scenario_frame, scenarios_from_view
 
 
 def register(sub: argparse._SubParsersAction) -> None:

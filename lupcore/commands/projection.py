@@ -14,7 +14,7 @@ from lupcore.cli import emit
 from lupcore.commands._common import number, resolve_or_report
 from lupcore.commands._foresight import UsageError, check_metric, engine_for, load_session, report
 from lupcore.data import Dataset
-from lupcore.projection import Projection, project_metric
+from lupcore.foresight import Projection, project_metric
 
 
 def register(sub: argparse._SubParsersAction) -> None:

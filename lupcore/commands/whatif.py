@@ -10,14 +10,21 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from lupcore.changes import ScenarioError, check_change, people_bases
 from lupcore.cli import emit
 from lupcore.commands._common import number, resolve_or_report
 from lupcore.commands._foresight import UsageError, check_metric, engine_for, load_session, report
 from lupcore.data import Dataset
+from lupcore.foresight import (
+    Scenario,
+    ScenarioError,
+    ScenarioResult,
+    Standing,
+    apply_scenario,
+    check_change,
+    people_bases,
+    rank_intervals,
+)
 from lupcore.format import ordinal
-from lupcore.uncertainty import rank_intervals
-from lupcore.whatif import Scenario, ScenarioResult, Standing, apply_scenario
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -17,9 +17,9 @@ from lupcore.data import _history as history
 from lupcore.data import examples as examples
 from lupcore.data._dataset import Dataset
 from lupcore.data._history import SeriesNotes, choose_baseline, load_history, missing_periods
+from lupcore.foresight import area_progress, metric_progress
 from lupcore.model import Rag
 from lupcore.periods import parse_period
-from lupcore.progress import area_progress, metric_progress
 from lupcore.scoring import Engine, build_engine
 from lupcore.settings import Settings
 

@@ -17,8 +17,8 @@ from lupcore.data import _history as history
 from lupcore.data import examples as examples
 from lupcore.data._dataset import Dataset
 from lupcore.data._history import SeriesNotes
+from lupcore.foresight import RELAXED_LABEL, Projection, TargetOutlook, format_chance, project_metric
 from lupcore.periods import parse_period
-from lupcore.projection import RELAXED_LABEL, Projection, TargetOutlook, format_chance, project_metric
 from lupcore.scoring import Engine, build_engine
 from lupcore.settings import Settings
 

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from lupcore import trends
-from lupcore.trends import TrendFit
+from lupcore.foresight import TrendFit
+from lupcore.foresight import _trends as trends
 
 NAN = math.nan
 # methods §9: KS2-like series, t = calendar year, gap for 2020–21.

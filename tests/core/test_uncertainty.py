@@ -14,9 +14,7 @@ import pytest
 
 from bench.baseline_montecarlo import simulate_loop
 from lupcore.data import examples as examples
-from lupcore.scoring import Engine, build_engine
-from lupcore.settings import DEFAULT_SETTINGS, Settings
-from lupcore.uncertainty import (
+from lupcore.foresight import (
     EnsembleConfig,
     RankEnsemble,
     RankInterval,
@@ -28,6 +26,8 @@ from lupcore.uncertainty import (
     rank_intervals,
     simulate,
 )
+from lupcore.scoring import Engine, build_engine
+from lupcore.settings import DEFAULT_SETTINGS, Settings
 
 N_AREAS = 40
 

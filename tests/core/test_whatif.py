@@ -14,13 +14,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lupcore.changes import ScenarioError, new_value, people_text
 from lupcore.data import examples as examples
-from lupcore.improvement import required_for_green, required_for_rank
+from lupcore.foresight import (
+    HELD_CONSTANT,
+    Scenario,
+    ScenarioError,
+    apply_scenario,
+    compare_scenarios,
+    new_value,
+    people_text,
+    required_for_green,
+    required_for_rank,
+)
 from lupcore.model import Polarity, Rag
 from lupcore.scoring import GREEN, Engine, build_engine, score_panel
 from lupcore.settings import AGGREGATIONS, NORMALISATIONS, Settings
-from lupcore.whatif import HELD_CONSTANT, Scenario, apply_scenario, compare_scenarios
 
 ASHBY, BRINDLE, CARLOW, DUNMORE = "E06000001", "E06000002", "E06000003", "E06000004"
 

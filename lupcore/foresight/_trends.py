@@ -19,11 +19,11 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats as sps
 
+from lupcore.foresight._trend_marker import TREND_POINTS as TREND_POINTS
+from lupcore.foresight._trend_marker import _proportion_chi2 as _proportion_chi2
+from lupcore.foresight._trend_marker import orient_marker as orient_marker
+from lupcore.foresight._trend_marker import recent_trend_marker as recent_trend_marker
 from lupcore.stats import FloatArray, Floats
-from lupcore.trend_marker import TREND_POINTS as TREND_POINTS
-from lupcore.trend_marker import _proportion_chi2 as _proportion_chi2
-from lupcore.trend_marker import orient_marker as orient_marker
-from lupcore.trend_marker import recent_trend_marker as recent_trend_marker
 
 PCT_CLIP = (0.01, 99.99)  # keeps logit finite for 0% and 100% (methods §5.5.1)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lupcore.changes import ScenarioError, new_value, people_text, valid_range
+from lupcore.foresight._changes import ScenarioError, new_value, people_text, valid_range
 from lupcore.format import format_change, format_value, ordinal
 from lupcore.model import Rag
 from lupcore.scoring import RAG_BY_CODE, Engine, Scores, classify, classify_scores, peer_rank, rank_with, score_rows

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from lupcore import trends
 from lupcore.data import Dataset, History, choose_baseline, horizon_period, load_history
+from lupcore.foresight import _trends as trends
 from lupcore.format import format_change, format_value
 from lupcore.model import IndicatorMeta
 from lupcore.periods import display_label

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from lupcore import stats
-from lupcore.changes import valid_range
+from lupcore.foresight._changes import valid_range
 from lupcore.format import ordinal
 from lupcore.scoring import Engine, Normaliser, fit_normaliser, mission_weights, score_panel
 from lupcore.settings import AVAILABILITY_THRESHOLD

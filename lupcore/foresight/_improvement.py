@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lupcore.changes import people_text, valid_range
+from lupcore.foresight._changes import people_text, valid_range
+from lupcore.foresight._whatif import HELD_CONSTANT
 from lupcore.format import format_change, format_value, ordinal
 from lupcore.model import IndicatorMeta
 from lupcore.scoring import Engine, Scores, score_rows
-from lupcore.whatif import HELD_CONSTANT
 
 GRID, ROUNDS = 33, 4  # 33 candidates a round, 4 rounds: a millionth of the search range
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lupcore import stats, trends
+from lupcore import stats
 from lupcore.data import Baseline, Dataset, History, choose_baseline, load_history
+from lupcore.foresight import _trends as trends
+from lupcore.foresight._gaps import GapChange, as_float, format_amount, gaps_since, se_of
 from lupcore.format import format_number
-from lupcore.gaps import GapChange, as_float, format_amount, gaps_since, se_of
 from lupcore.model import IndicatorMeta, Mission, Rag
 from lupcore.periods import parse_period
 from lupcore.scoring import RAG_BY_CODE, Engine, score_rows
