@@ -17,9 +17,8 @@ from collections.abc import Callable
 from bench.registry import figure
 from lupcore.data._dataset import load_dataset
 from lupcore.data._panel import build_panel
-from lupcore.export import FORMATS
+from lupcore.export import FORMATS, ReportBundle, build_bundle
 from lupcore.peers import peer_group
-from lupcore.report import ReportBundle, build_bundle
 from lupcore.scoring import build_engine
 from lupcore.session import ViewState
 

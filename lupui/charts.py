@@ -12,7 +12,7 @@ from typing import Any
 import altair as alt
 import pyarrow as pa
 
-from lupcore.charts import SPINE_LEGEND, spine_chart
+from lupcore.export import SPINE_LEGEND, spine_chart
 
 __all__ = ["SPINE_LEGEND", "VegaChart", "prepared", "spine_chart"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyarrow as pa
 import streamlit as st
 
-from lupcore.export_tables import capitals_table
+from lupcore.export import capitals_table
 from lupcore.format import format_number, format_value
 from lupcore.model import Rag
 from lupcore.scoring import MetricRow, Scorecard

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from lupcore.export import CAPITAL_NOTE
 from lupcore.format import format_number
 from lupcore.model import CAPITALS, Rag
-from lupcore.report import CAPITAL_NOTE
 from lupcore.scoring import MISSION_RAG_RULE, Engine, Scorecard, summarise
 from lupcore.settings import MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS
 from lupui import charts, render, state, tables

@@ -4,9 +4,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from lupcore.export import MEDIA_TYPES, export
+from lupcore.export import MEDIA_TYPES, build_bundle, export
 from lupcore.foresight import progress_frame, scenario_frame, scenarios_from_view
-from lupcore.report import build_bundle
 from lupcore.restore import restore_session
 from lupcore.session import Decoded, SessionFileError, to_session_file
 from lupcore.uploads import local_metric_to_dict

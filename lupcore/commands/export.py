@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lupcore.commands._common import UsageError, load_session, report, resolve_or_report, scored
 from lupcore.data import Dataset
-from lupcore.export import FORMATS, export
+from lupcore.export import FORMATS, build_bundle, export
 from lupcore.foresight import (
     apply_scenario,
     area_progress,
@@ -21,7 +21,6 @@ from lupcore.foresight import (
     scenario_frame,
     scenarios_from_view,
 )
-from lupcore.report import build_bundle
 
 
 def register(sub: argparse._SubParsersAction) -> None:

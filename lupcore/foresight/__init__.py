@@ -1,4 +1,9 @@
-"""The foresight wing."""
+"""The foresight wing: progress since a baseline, projections to 2030, what-ifs and rank uncertainty (methods §5-6).
+
+Changes and gaps are judged with polarity and confidence intervals (``_changes``, ``_gaps``,
+``_progress``); trends are fitted on a transformed scale (``_trends``, ``_projection``); a scenario
+re-scores changed values (``_whatif``, ``_improvement``); ``_uncertainty`` runs the Monte Carlo ranks.
+"""
 
 from lupcore.foresight._changes import ScenarioError, check_change, new_value, people_bases, people_text
 from lupcore.foresight._improvement import Requirement, required_for_green, required_for_rank

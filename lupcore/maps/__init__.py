@@ -1,4 +1,5 @@
-"""The maps wing."""
+"""The maps wing: a map layer (values, mission scores or statuses) for every council, and its colours.
+"""
 
 from lupcore.maps._colours import DIVERGING, NO_DATA, lookup_expression
 from lupcore.maps._layers import LAYER_KINDS, RAG_COLOURS, RAG_WORDS, map_layer

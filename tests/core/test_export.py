@@ -21,15 +21,27 @@ from pptx.util import Emu
 from pypdf import PdfReader
 from reportlab.pdfbase.ttfonts import TTFont
 
-from lupcore import export_pdf
 from lupcore.data._dataset import Dataset
 from lupcore.data._panel import build_panel
-from lupcore.export import FORMATS, MEDIA_TYPES, export, export_csv, export_pptx, export_xlsx, file_name
-from lupcore.export_xlsx import SHEET_ORDER, number_format
+from lupcore.export import (
+    FORMATS,
+    MEDIA_TYPES,
+    NO_DATA,
+    SHEET_ORDER,
+    ReportBundle,
+    build_bundle,
+    export,
+    export_csv,
+    export_pptx,
+    export_xlsx,
+    file_name,
+    number_format,
+    scorecard_display,
+)
+from lupcore.export import _pdf as export_pdf
 from lupcore.format import format_number
 from lupcore.model import Rag
 from lupcore.peers import peer_group
-from lupcore.report import NO_DATA, ReportBundle, build_bundle, scorecard_display
 from lupcore.scoring import RAG_STYLE, build_engine, rag_text
 from lupcore.session import ViewState
 
@@ -99,7 +111,7 @@ def test_pdf_scorecard_and_method(bundle: ReportBundle, pdf_text: tuple[int, str
 
 
 def _scorecard(bundle: ReportBundle) -> pd.DataFrame:
-    from lupcore.report import bundle_tables
+    from lupcore.export import bundle_tables
 
     return bundle_tables(bundle)["Scorecard"]
 

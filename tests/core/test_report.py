@@ -11,13 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lupcore.charts import missions_chart, missions_frame, spine_chart, to_png
 from lupcore.data._dataset import Dataset
 from lupcore.data._panel import Panel, build_panel
-from lupcore.format import format_change, format_number, format_value, ordinal
-from lupcore.model import Rag
-from lupcore.peers import PeerGroup, peer_group
-from lupcore.report import (
+from lupcore.export import (
     ATTRIBUTION,
     NO_DATA,
     TABLE_NAMES,
@@ -25,10 +21,17 @@ from lupcore.report import (
     about_rows,
     build_bundle,
     bundle_tables,
+    missions_chart,
+    missions_frame,
     print_table,
     scorecard_display,
     shown,
+    spine_chart,
+    to_png,
 )
+from lupcore.format import format_change, format_number, format_value, ordinal
+from lupcore.model import Rag
+from lupcore.peers import PeerGroup, peer_group
 from lupcore.scoring import RAG_STYLE, build_engine, rag_from_text, rag_text
 from lupcore.session import ViewState, decode_query
 from lupcore.settings import Settings

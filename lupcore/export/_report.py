@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lupcore.data import Dataset, describe
-from lupcore.export_tables import (
+from lupcore.export._tables import (
     CAPITAL_NOTE,
     NO_DATA,
     capitals_table,

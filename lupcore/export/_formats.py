@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from lupcore.export_pdf import export_pdf
-from lupcore.export_pptx import export_pptx
-from lupcore.export_xlsx import export_xlsx
-from lupcore.report import ReportBundle, bundle_tables
+from lupcore.export._pdf import export_pdf
+from lupcore.export._pptx import export_pptx
+from lupcore.export._report import ReportBundle, bundle_tables
+from lupcore.export._xlsx import export_xlsx
 from lupcore.sanitise import neutralise_frame
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "export", "export_csv", "export_pdf", "export_pptx", "export_xlsx",

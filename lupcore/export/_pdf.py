@@ -20,8 +20,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import BalancedColumns
 
-from lupcore.charts import missions_chart, missions_frame, spine_chart, to_png
-from lupcore.export_pdfkit import (
+from lupcore.export._charts import missions_chart, missions_frame, spine_chart, to_png
+from lupcore.export._pdfkit import (
     BAND,
     FONT_DIR,
     MARGIN,
@@ -33,9 +33,7 @@ from lupcore.export_pdfkit import (
     image,
     pdf_fonts,
 )
-from lupcore.export_tables import capitals_line
-from lupcore.format import format_number
-from lupcore.report import (
+from lupcore.export._report import (
     MISSIONS_DISPLAY,
     NO_DATA,
     OGL_URL,
@@ -46,6 +44,8 @@ from lupcore.report import (
     print_table,
     scorecard_display,
 )
+from lupcore.export._tables import capitals_line
+from lupcore.format import format_number
 from lupcore.scoring import MISSION_RAG_RULE, RAG_STYLE
 
 __all__ = ["FONT_DIR", "MAX_PAGES", "export_pdf", "pdf_fonts"]

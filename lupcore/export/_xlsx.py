@@ -20,8 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lupcore.export._report import NO_DATA, ReportBundle, about_rows, bundle_tables, is_number
 from lupcore.model import IndicatorMeta
-from lupcore.report import NO_DATA, ReportBundle, about_rows, bundle_tables, is_number
 from lupcore.sanitise import neutralise_cell
 from lupcore.scoring import RAG_STYLE, rag_from_text
 

@@ -19,9 +19,8 @@ from pptx.table import _Cell
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
 
-from lupcore.charts import MISSIONS_LEGEND, missions_chart, missions_frame, spine_chart, to_png
-from lupcore.export_tables import capitals_line
-from lupcore.report import (
+from lupcore.export._charts import MISSIONS_LEGEND, missions_chart, missions_frame, spine_chart, to_png
+from lupcore.export._report import (
     MISSIONS_DISPLAY,
     NO_DATA,
     ReportBundle,
@@ -31,6 +30,7 @@ from lupcore.report import (
     print_table,
     scorecard_display,
 )
+from lupcore.export._tables import capitals_line
 from lupcore.scoring import MISSION_RAG_RULE, RAG_STYLE, rag_from_text
 
 WIDTH, HEIGHT, MARGIN = Emu(12_192_000), Emu(6_858_000), Inches(0.5)  # 13⅓ × 7½ in: PowerPoint's 16:9

@@ -1,0 +1,52 @@
+"""The export wing: one ``ReportBundle`` of what the user sees, written as PDF, PowerPoint, Excel or CSV.
+
+``build_bundle`` (``_report``) gathers the tables (``_tables``) and chart specs (``_charts``);
+each writer (``_pdf`` with ``_pdfkit``, ``_pptx``, ``_xlsx``) draws the same bundle, and
+``export`` (``_formats``) picks the writer by format.
+"""
+
+from lupcore.export._charts import SPINE_LEGEND, missions_chart, missions_frame, spine_chart, to_png
+from lupcore.export._formats import FORMATS, MEDIA_TYPES, export, export_csv, file_name
+from lupcore.export._pptx import export_pptx
+from lupcore.export._report import (
+    ATTRIBUTION,
+    TABLE_NAMES,
+    ReportBundle,
+    about_rows,
+    build_bundle,
+    bundle_tables,
+    print_table,
+    scorecard_display,
+    shown,
+)
+from lupcore.export._tables import CAPITAL_NOTE, NO_DATA, capitals_table
+from lupcore.export._xlsx import SHEET_ORDER, export_xlsx, number_format
+
+__all__ = [
+    "ATTRIBUTION",
+    "CAPITAL_NOTE",
+    "FORMATS",
+    "MEDIA_TYPES",
+    "NO_DATA",
+    "ReportBundle",
+    "SHEET_ORDER",
+    "SPINE_LEGEND",
+    "TABLE_NAMES",
+    "about_rows",
+    "build_bundle",
+    "bundle_tables",
+    "capitals_table",
+    "export",
+    "export_csv",
+    "export_pptx",
+    "export_xlsx",
+    "file_name",
+    "missions_chart",
+    "missions_frame",
+    "number_format",
+    "print_table",
+    "scorecard_display",
+    "shown",
+    "spine_chart",
+    "to_png",
+]
