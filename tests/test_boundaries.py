@@ -134,7 +134,7 @@ def test_rules_catch_violations(tmp_path: Path) -> None:
     bad.write_text(
         "import importlib\nimport pandas as pd\nimport pyarrow.parquet as pq\n"
         "from lupcore.dataset import _latest\nfrom lupcore import dataset as ds\n"
-        "from lupcore.commands._common import number\n"
+        "from lupcore.cli.commands._common import number\n"
         "importlib.import_module('streamlit')\n"
         "ds._scoring_periods(None, None, None)\npd.read_parquet('data/observations.parquet')\n",
         encoding="utf-8",

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from lupcore import cli
+from lupcore.cli import _main as cli_main
 from lupcore.data._dataset import Dataset, load_dataset
 from lupcore.data._files import DataFileError
 
@@ -56,7 +57,7 @@ def test_areas_json(runs: dict[str, subprocess.CompletedProcess[str]]) -> None:
 def run_in_process(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                    loaded: Dataset) -> subprocess.CompletedProcess[str]:
     """``main(args)`` on an already loaded dataset: the same code path as the subprocess, minus start-up."""
-    monkeypatch.setattr(cli, "load_dataset", lambda data_dir=None: loaded)
+    monkeypatch.setattr(cli_main, "load_dataset", lambda data_dir=None: loaded)
     code = cli.main(args)
     captured = capsys.readouterr()
     return subprocess.CompletedProcess(args, code, captured.out, captured.err)
@@ -144,7 +145,7 @@ def test_cli_reports_broken_data_in_one_line(broken_data: tuple[Path, str], caps
 
 
 def test_json_floats_carry_no_binary_noise() -> None:
-    from lupcore.cli import tidy
+    from lupcore.cli.commands._common import tidy
 
     assert tidy({"a": [696.4000000000001, 0.1 + 0.2], "b": (1e-30, 2, "x", None)}) == {
         "a": [696.4, 0.3], "b": [1e-30, 2, "x", None]}

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from lupcore.cli import build_parser
+from lupcore.cli._main import build_parser
 from lupcore.data._dataset import Dataset
 from lupcore.data._panel import build_panel
 from lupcore.model import Polarity

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from lupcore import cli
-from lupcore.data import examples as examples
+from lupcore.cli import _main as cli_main
+from lupcore.data import examples
 from lupcore.session import ViewState, to_session_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,7 +79,7 @@ def test_projection_json_contract(runs: dict[str, Run]) -> None:
 
 @pytest.fixture
 def example_cli(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "load_dataset", lambda *_args, **_kwargs: examples.example_dataset())
+    monkeypatch.setattr(cli_main, "load_dataset", lambda *_args, **_kwargs: examples.example_dataset())
 
 
 def main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

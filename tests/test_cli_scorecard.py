@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from lupcore import cli
+from lupcore.cli import _main as cli_main
 from lupcore.data._dataset import Dataset, load_dataset
 from lupcore.data.examples import example_dataset
 from lupcore.session import PeerSpec, ViewState, to_session_file
@@ -30,7 +31,7 @@ def _strict(text: str) -> dict:
 
 
 def _runner(ds: Dataset, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    monkeypatch.setattr(cli, "load_dataset", lambda data_dir=None: ds)
+    monkeypatch.setattr(cli_main, "load_dataset", lambda data_dir=None: ds)
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = cli.main(["scorecard", *argv])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lupcore.cli import main
+from lupcore.cli._main import main
 from lupcore.format import format_number
 from lupcore.model import Rag
 from lupcore.session import decode_query, to_session_file

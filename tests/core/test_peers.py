@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lupcore.commands import peers as peers_cmd
+from lupcore.cli.commands import peers as peers_cmd
 from lupcore.data._dataset import Dataset, load_dataset
 from lupcore.model import IndicatorMeta, LocalControl, Polarity, Role
 from lupcore.peers import (

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from lupcore.cli import emit
-from lupcore.commands._common import number, resolve_or_report
+from lupcore.cli.commands._common import emit, number, resolve_or_report
 from lupcore.data import Dataset, describe, profile
 from lupcore.format import format_value
 

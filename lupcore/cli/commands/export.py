@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lupcore.commands._common import UsageError, load_session, report, resolve_or_report, scored
+from lupcore.cli.commands._common import UsageError, load_session, report, resolve_or_report, scored
 from lupcore.data import Dataset
 from lupcore.export import FORMATS, build_bundle, export
 from lupcore.foresight import (

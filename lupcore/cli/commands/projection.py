@@ -10,9 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from lupcore.cli import emit
-from lupcore.commands._common import number, resolve_or_report
-from lupcore.commands._foresight import UsageError, check_metric, engine_for, load_session, report
+from lupcore.cli.commands._common import emit, number, resolve_or_report
+from lupcore.cli.commands._foresight import UsageError, check_metric, engine_for, load_session, report
 from lupcore.data import Dataset
 from lupcore.foresight import Projection, project_metric
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lupcore.cli import emit
-from lupcore.commands._common import UsageError, load_session, number, report, resolve_or_report, scored
+from lupcore.cli.commands._common import UsageError, emit, load_session, number, report, resolve_or_report, scored
 from lupcore.data import Dataset
 from lupcore.format import format_number, format_value
 from lupcore.peers import PeerGroup

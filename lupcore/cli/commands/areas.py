@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from lupcore.cli import emit
+from lupcore.cli.commands._common import emit
 from lupcore.data import Dataset
 
 

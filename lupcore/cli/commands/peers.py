@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lupcore.cli import emit
-from lupcore.commands._common import resolve_or_report
+from lupcore.cli.commands._common import emit, resolve_or_report
 from lupcore.data import Dataset
 from lupcore.peers import DEFAULT_K, METHODS, PEER_KINDS, PeerError, check_variables, peer_group
 

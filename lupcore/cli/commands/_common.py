@@ -1,7 +1,8 @@
-"""Shared pieces of the subcommands: area resolution with the one-line error, JSON-safe numbers."""
+"""Shared pieces of the subcommands: area resolution with the one-line error, sessions, output as JSON or text."""
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from pathlib import Path
@@ -74,3 +75,22 @@ def scored(dataset: Dataset, code: str, restored: Restored) -> Assembly:
     for notice in (*restored.notices, *setup.notices):
         print(f"warning: {notice}", file=sys.stderr)
     return setup
+
+
+def emit(payload: object, as_json: bool, text: str) -> None:
+    """Print JSON (machine-readable, NaN as null) or the human-readable text."""
+    if as_json:
+        print(json.dumps(tidy(payload), indent=2, ensure_ascii=False, allow_nan=False, default=str))
+    else:
+        print(text)
+
+
+def tidy(payload: object) -> object:
+    """Floats to 12 significant digits: 696.4 rather than 696.4000000000001 (binary noise, not precision)."""
+    if isinstance(payload, float):
+        return float(f"{payload:.12g}")
+    if isinstance(payload, dict):
+        return {k: tidy(v) for k, v in payload.items()}
+    if isinstance(payload, list | tuple):
+        return [tidy(v) for v in payload]
+    return payload

@@ -1,6 +1,6 @@
 """``python -m lupcore``: the analysts' command line over the same core the app uses.
 
-Subcommands live in ``lupcore/commands/``; each module registers its own parser. Errors a user
+Subcommands live in ``lupcore/cli/commands/``; each module registers its own parser. Errors a user
 can fix (unknown area, missing data file) print one line to stderr and exit with code 2.
 """
 
@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import pkgutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from lupcore import commands
+from lupcore.cli import commands
 from lupcore.data import DATA_DIR, DataFileError, load_dataset
 
 
@@ -26,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"lupcore.commands.{info.name}")
+        module = importlib.import_module(f"lupcore.cli.commands.{info.name}")
         module.register(sub)
     return parser
 
@@ -42,22 +41,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args, dataset))
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
-
-
-def emit(payload: object, as_json: bool, text: str) -> None:
-    """Print JSON (machine-readable, NaN as null) or the human-readable text."""
-    if as_json:
-        print(json.dumps(tidy(payload), indent=2, ensure_ascii=False, allow_nan=False, default=str))
-    else:
-        print(text)
-
-
-def tidy(payload: object) -> object:
-    """Floats to 12 significant digits: 696.4 rather than 696.4000000000001 (binary noise, not precision)."""
-    if isinstance(payload, float):
-        return float(f"{payload:.12g}")
-    if isinstance(payload, dict):
-        return {k: tidy(v) for k, v in payload.items()}
-    if isinstance(payload, list | tuple):
-        return [tidy(v) for v in payload]
-    return payload

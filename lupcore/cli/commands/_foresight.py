@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from lupcore.commands._common import UsageError, engine_or_usage_error, load_session, report
+from lupcore.cli.commands._common import UsageError, engine_or_usage_error, load_session, report
 from lupcore.data import Dataset
 from lupcore.restore import Restored
 from lupcore.scoring import Assembly
