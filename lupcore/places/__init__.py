@@ -40,11 +40,6 @@ def normalise_postcode(text: str) -> str | None:
     return f"{outward} {inward}" if inward else outward
 
 
-def _share_note(rows: list[tuple[str, int]]) -> list[float]:
-    total = sum(n for _, n in rows)
-    return [n / total for _, n in rows]
-
-
 def _postcode_candidates(index: PlaceIndex, kind: str, outward: str, inward: str) -> list[Candidate]:
     if kind == "postcode":
         postcode = f"{outward} {inward}"
@@ -61,10 +56,10 @@ def _postcode_candidates(index: PlaceIndex, kind: str, outward: str, inward: str
     rows = index.split(kind, area)
     if not rows:
         return []
-    shares = _share_note(rows)
     total = sum(n for _, n in rows)
     out = []
-    for (council, n), share in zip(rows, shares, strict=True):
+    for council, n in rows:
+        share = n / total
         note = f"{n:,} of {total:,} postcodes in {kind} {area}" if len(rows) > 1 else f"all {total:,} postcodes in {kind} {area}"
         out.append(Candidate(council, index.council_name.get(council, council), kind,
                              share if len(rows) > 1 else None, note, area))

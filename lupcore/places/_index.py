@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -83,7 +82,8 @@ class PlaceIndex:
         self._councils, self._council_idx = councils, council_idx
         self.shares = names.column("share").to_numpy()
         self.joined = "\n".join(self.keys)
-        self.starts = np.cumsum([0] + [len(k) + 1 for k in self.keys[:-1]])
+        self.key_len = np.array([len(k) for k in self.keys])
+        self.starts = np.concatenate([[0], np.cumsum(self.key_len[:-1] + 1)])
         self.council_name: dict[str, str] = {}
         self.by_code: dict[str, int] = {}
         for wanted in ("former council", "council"):  # a current council's own row wins
@@ -150,46 +150,53 @@ class PlaceIndex:
 
     # ----- names -------------------------------------------------------------------------------
 
-    def name_rows(self, key: str) -> list[tuple[int, int]]:
-        """``(row, match class)`` for names equal to (0), starting with (1), with a word starting
-        with (2) or containing (3) ``key``."""
+    def _occurrences(self, needle: str) -> np.ndarray:
+        """Rows whose key contains ``needle`` (at most ``_INFIX_CAP`` occurrences scanned)."""
+        positions = []
+        pos = self.joined.find(needle)
+        while pos != -1 and len(positions) < _INFIX_CAP:
+            positions.append(pos)
+            pos = self.joined.find(needle, pos + 1)
+        if not positions:
+            return np.empty(0, dtype=np.int64)
+        return np.unique(np.searchsorted(self.starts, np.array(positions), "right") - 1)
+
+    def _enough(self, rows: list[np.ndarray]) -> bool:
+        """Whether the better match classes already fill the results (then weaker ones cannot show)."""
+        found = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+        return np.unique(self._council_idx[found]).size >= MAX_RESULTS
+
+    def name_rows(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows, match classes)`` for names equal to (0), starting with (1), with a later word
+        starting with (2) or containing (3) ``key``; weaker classes are only searched while the
+        results are not yet full."""
         lo = bisect.bisect_left(self.keys, key)
         hi = bisect.bisect_left(self.keys, key + "\U0010ffff")
-        found = [(r, 0 if self.keys[r] == key else 1) for r in range(lo, hi)]
-        if len(key) < _INFIX_MIN:
-            return found
-        pos, seen = self.joined.find(key, 1), 0
-        while pos != -1 and seen < _INFIX_CAP:
-            seen += 1
-            before = self.joined[pos - 1]
-            if before != "\n":  # a name start is already a prefix match
-                row = int(np.searchsorted(self.starts, pos, "right")) - 1
-                found.append((row, 2 if before == " " else 3))
-            pos = self.joined.find(key, pos + 1)
-        return found
+        prefix = np.arange(lo, hi)
+        rows, classes = [prefix], [np.where(self.key_len[prefix] == len(key), 0, 1)]
+        if len(key) >= _INFIX_MIN and not self._enough(rows):
+            word = self._occurrences(" " + key)
+            word = word[(word < lo) | (word >= hi)]
+            rows.append(word)
+            classes.append(np.full(len(word), 2))
+            if not self._enough(rows):
+                inside = np.setdiff1d(self._occurrences(key), np.concatenate(rows))
+                rows.append(inside)
+                classes.append(np.full(len(inside), 3))
+        return np.concatenate(rows), np.concatenate(classes)
 
     def rank_names(self, key: str) -> list[Candidate]:
         """Candidates for a place or council name: one per council, best match first."""
-        found = self.name_rows(key)
-        if not found:
+        rows, classes = self.name_rows(key)
+        if not len(rows):
             return []
-        rows = np.array([r for r, _ in found])
-        classes = np.array([c for _, c in found])
         share = np.nan_to_num(self.shares[rows], nan=0.0)
-        lengths = np.array([len(self.keys[r]) for r in rows])
-        order = np.lexsort((rows, lengths, -share, self.kind_rank[rows], classes))
-        out: list[Candidate] = []
-        seen: set[str] = set()
-        for i in order:
-            row = int(rows[i])
-            council = self.council_of(row)
-            if council in seen:
-                continue
-            seen.add(council)
-            out.append(self.candidate(row))
-            if len(out) == MAX_RESULTS:
-                break
-        return out
+        order = np.lexsort((rows, self.key_len[rows], -share, self.kind_rank[rows], classes))
+        # First row per council, in rank order.
+        councils = self._council_idx[rows[order]]
+        _, first = np.unique(councils, return_index=True)
+        best = np.sort(first)[:MAX_RESULTS]
+        return [self.candidate(int(r)) for r in rows[order][best]]
 
     def candidate(self, row: int) -> Candidate:
         kind = self.kind_of(row)
