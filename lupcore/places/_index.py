@@ -208,7 +208,7 @@ class PlaceIndex:
             return Candidate(council, name, "council", None, "", name)
         if kind == "former council":
             return Candidate(council, self.council_name.get(council, council), "council", None, extra, name)
-        note = extra or kind
+        note = extra or ("town or city (built-up area)" if kind == "town" else kind)
         if share is not None and share < 1:
             note += f"; {share:.0%} of its neighbourhoods are in this council" if share >= 0.005 else "; under 1% of its neighbourhoods are in this council"
         elif share is None:
