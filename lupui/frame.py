@@ -15,7 +15,7 @@ import streamlit as st
 from lupcore.data import DataFileError, Dataset
 from lupcore.model import Area
 from lupcore.session import ViewState
-from lupui import data, render, state
+from lupui import data, place_search, render, state
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_TITLE = "Levelling Up Place Explorer"
@@ -72,26 +72,16 @@ def frame(title: str, *, needs_area: bool = True, wide: bool = True) -> Context:
     area = ds.area(view.area) if view.area else None
     if needs_area and area is None:
         st.title(title)
-        st.info("Choose a council to begin: type its name below or in the sidebar.", icon=":material/search:")
+        st.info("Choose a council to begin: type its name, a town or a postcode below or in the sidebar.",
+                icon=":material/search:")
         area_picker(ds, key="w_area_main")
         st.stop()
     return Context(ds, view, area)
 
 
-def _on_area(key: str) -> None:
-    code = state.widget(key)
-    if code:
-        state.update(area=code)
-
-
 def area_picker(ds: Dataset, key: str = "w_area", label: str = "Locality") -> None:
-    """Type-ahead over the 361 councils, counties and combined authorities; sets ``?area=``."""
-    options, labels = data.picker_options()
-    current = state.get().area
-    state.widget_value(key, current if current in labels else None)
-    st.selectbox(label, options, key=key, format_func=labels.__getitem__, index=None,
-                 placeholder="Type a council name…", on_change=_on_area, args=(key,),
-                 help="All 361 UK local authorities (2025 boundaries), plus English counties and combined authorities.")
+    """One search box over councils, postcodes and places (``lupui.place_search``); sets ``?area=``."""
+    place_search.area_search(key, label)
 
 
 def _sidebar(ds: Dataset, view: ViewState) -> None:

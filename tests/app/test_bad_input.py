@@ -53,8 +53,9 @@ def test_bad_area_link_falls_back_to_the_picker(area: str, shown: str | None) ->
     assert any("Choose a council" in t for t in texts), texts
     if shown is not None:
         assert any(shown in w.value for w in at.warning), "the ignored link value should be named"
-    pickers = [s for s in at.selectbox if s.label == "Locality"]
-    assert pickers and all(s.value is None for s in pickers)
+    boxes = [s for s in at.text_input if s.label == "Locality"]
+    assert boxes and all(not s.value for s in boxes)
+    assert any(c.value == "No council chosen yet." for c in at.caption)
     assert "area" not in at.query_params, "an invalid area must not stay in the URL"
     assert not any("<script" in m.value for m in at.markdown), "link text rendered into markdown"
 
@@ -64,7 +65,7 @@ def test_unknown_area_on_any_page(page_file: str) -> None:
     """Deep links to any page with a bad code get the same fallback, not a page-specific crash."""
     at = run_with("E99999999", page_file)
     assert not at.exception, [e.value for e in at.exception]
-    assert any(s.label == "Locality" for s in at.selectbox)
+    assert any(s.label == "Locality" for s in at.text_input)
 
 
 # ----- a damaged data/ folder --------------------------------------------------------------
