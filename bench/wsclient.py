@@ -38,8 +38,10 @@ class RunResult:
 class StSession:
     """One Streamlit ``AppSession`` driven over its websocket."""
 
-    def __init__(self, port: int, host: str = "127.0.0.1", query_string: str = "", page_name: str = "") -> None:
+    def __init__(self, port: int, host: str = "127.0.0.1", query_string: str = "", page_name: str = "",
+                 cookie: str = "") -> None:
         self.url = f"ws://{host}:{port}/_stcore/stream"
+        self.cookie = cookie  # sent with the handshake as a browser would, e.g. HAProxy's "SERVERID=r1"
         self.query_string = query_string  # as the browser would send it, without the leading "?"
         self.page_name = page_name  # "" for the main page, e.g. "Scorecard" for pages/1_Scorecard.py
         self.page_hash = ""
@@ -49,8 +51,14 @@ class StSession:
 
     async def connect(self) -> StSession:
         self.ws = await websockets.connect(self.url, subprotocols=[websockets.Subprotocol("streamlit")],
-                                           max_size=None, open_timeout=60, ping_interval=None)
+                                           max_size=None, open_timeout=60, ping_interval=None,
+                                           additional_headers={"Cookie": self.cookie} if self.cookie else None)
         return self
+
+    def set_cookies(self) -> list[str]:
+        """The handshake response's ``Set-Cookie`` values (a load balancer's stickiness cookie, say)."""
+        assert self.ws is not None and self.ws.response is not None, "connect() first"
+        return self.ws.response.headers.get_all("Set-Cookie")
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -69,6 +77,11 @@ class StSession:
         if widget_states is not None:
             state.widget_states.CopyFrom(widget_states)
         return await self._run(state, timeout)
+
+    async def navigate(self, page_name: str, timeout: float = 120) -> RunResult:
+        """Open another page of the app in this session, as a click on a page link does."""
+        self.page_name, self.page_hash = page_name, ""
+        return await self._run(ClientState(query_string=self.query_string, page_name=page_name), timeout)
 
     def _note_widget(self, proto: object, fragment_id: str) -> None:
         """Remember a keyed widget's element id (a widget state must name it) and the fragment drawing it."""

@@ -164,10 +164,11 @@ class HAProxy:
             raise RuntimeError(f"haproxy refused state {state} for {server}: {answer}")
 
     def wait_status(self, server: str, status: str, timeout: float = 15) -> float:
-        """Wait until ``server``'s status starts with ``status`` (e.g. "UP", "DOWN"); seconds waited."""
+        """Wait until ``server``'s status is exactly ``status`` ("UP", "DOWN"; not a transition such
+        as "UP 1/2", which is up but failing checks); seconds waited."""
         start = time.monotonic()
         while time.monotonic() - start < timeout:
-            if self.states()[server].status.startswith(status):
+            if self.states()[server].status == status:
                 return time.monotonic() - start
             time.sleep(0.05)
         raise TimeoutError(f"{server} still {self.states()[server].status} after {timeout} s (wanted {status})")
