@@ -121,15 +121,24 @@ class Deployment:
     def _launch(self, name: str) -> Server:
         return launch(self.script, port=self.ports[name], log_dir=str(self.folder), env=self.env, new_session=True)
 
-    def start_replica(self, name: str) -> Server:
-        """Start (or restart) replica ``name`` on its port; return once HAProxy routes to it."""
+    def launch_replica(self, name: str) -> Server:
+        """Start replica ``name``'s process on its port without waiting (``admit`` puts it in rotation)."""
         with self._lock:
             server = self._launch(name)
             self.servers[name] = server
-        server.wait_healthy(poll=0.01)
+        return server
+
+    def admit(self, name: str) -> None:
+        """Once healthy: back in rotation (out of ``maint`` if a graceful stop put it there), and UP."""
+        self.servers[name].wait_healthy(poll=0.01)
         if self.haproxy is not None:
             self.haproxy.set_state(name, "ready")
             self.haproxy.wait_status(name, "UP")
+
+    def start_replica(self, name: str) -> Server:
+        """Start (or restart) replica ``name`` on its port; return once HAProxy routes to it."""
+        server = self.launch_replica(name)
+        self.admit(name)
         return server
 
     def stop_replica(self, name: str) -> int:

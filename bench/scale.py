@@ -1,0 +1,167 @@
+"""Scale-out figures: the app behind HAProxy with one and with two replicas, on PostgreSQL.
+
+Each configuration is a real ``lupserve.serve.Deployment`` (the same code as ``make serve``): N
+Streamlit replicas of ``app.py``, HAProxy with cookie stickiness, a throwaway PostgreSQL cluster.
+Every replica is warmed first (each page of the mix opened twice on its own port), as a server is
+before an event. Then 50, 100 and 200 simulated people (``bench/crowd.py``: arriving 10 a second,
+then each acting every 2-6 s for ``STEADY_S``) give p50/p95 of a first page load and of an
+interaction, and errors counted; 50 people opening the same link within one second give the
+stampede figure. With two replicas, one is restarted while 50 people act on the other: the time
+from launching it to healthy, to its first page drawn and to HAProxy routing to it. Memory: a
+replica's resident set after warm-up (at rest) and its growth per open session (50 held open).
+Load generator and servers share the machine's cores; the figures include that contention.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import math
+import os
+import time
+
+from bench.crowd import AREA_QUERY, PAGE_MIX, Tally, crowd, open_page, percentile, stampede
+from bench.figures import progress
+from bench.registry import figure
+from bench.wsclient import StSession
+from lupserve.serve import Deployment
+
+REPLICAS = (1, 2)
+PEOPLE = (50, 100, 200)
+STEADY_S = 25.0
+STAMPEDE_PEOPLE = 50
+HELD_SESSIONS = 50
+P95_AIM_S = 1.0
+CORES = os.cpu_count() or 1
+
+
+async def _warm(d: Deployment) -> None:
+    for server in d.servers.values():
+        for _ in range(2):
+            for page in PAGE_MIX:
+                session = StSession(server.port, query_string=AREA_QUERY, page_name=page)
+                await session.connect()
+                await session.first_run(timeout=120)
+                await session.close()
+
+
+async def _held_sessions_rss(d: Deployment) -> tuple[float, float]:
+    """(resident MB at rest, MB per open Overview session) of the single replica."""
+    server = next(iter(d.servers.values()))
+    at_rest = server.rss_bytes()
+    sessions = []
+    for _ in range(HELD_SESSIONS):
+        session, _, _ = await open_page(d.haproxy.port, "")
+        sessions.append(session)
+    await asyncio.sleep(1)
+    per_session = (server.rss_bytes() - at_rest) / HELD_SESSIONS
+    for session in sessions:
+        await session.close()
+    return at_rest / 2**20, per_session / 2**20
+
+
+def _record(results: dict[str, float], key: str, tally: Tally) -> None:
+    results[f"scale_first_page_p50_{key}"] = percentile(tally.first_page, 50) * 1000
+    results[f"scale_first_page_p95_{key}"] = percentile(tally.first_page, 95) * 1000
+    if tally.interaction:
+        results[f"scale_interaction_p50_{key}"] = percentile(tally.interaction, 50) * 1000
+        results[f"scale_interaction_p95_{key}"] = percentile(tally.interaction, 95) * 1000
+    results[f"scale_errors_{key}"] = tally.error_count
+    progress(f"{key}: first page p50/p95 {percentile(tally.first_page, 50):.2f}/{percentile(tally.first_page, 95):.2f} s "
+             f"({len(tally.first_page)}), interaction p50/p95 {percentile(tally.interaction, 50):.2f}/"
+             f"{percentile(tally.interaction, 95):.2f} s ({len(tally.interaction)}), errors {dict(tally.errors)}")
+
+
+async def _restart_under_load(d: Deployment) -> dict[str, float]:
+    """Restart r2 gracefully while 50 people act: launch -> healthy -> first page -> in HAProxy's rotation."""
+    load = asyncio.create_task(crowd(d.haproxy.port, 50, steady_s=20))
+    await asyncio.sleep(8)
+    await asyncio.to_thread(d.stop_replica, "r2")
+    server = await asyncio.to_thread(d.launch_replica, "r2")
+    await asyncio.to_thread(server.wait_healthy, 60, 0.01)
+    healthy = time.perf_counter() - server.started
+    session = StSession(server.port, query_string=AREA_QUERY)
+    await session.connect()
+    await session.first_run(timeout=60)
+    drawn = time.perf_counter() - server.started
+    await session.close()
+    await asyncio.to_thread(d.admit, "r2")
+    in_rotation = time.perf_counter() - server.started
+    tally = await load
+    progress(f"replica restart under load: healthy {healthy:.2f} s, first page {drawn:.2f} s, "
+             f"in rotation {in_rotation:.2f} s; the crowd's errors meanwhile {dict(tally.errors)}")
+    return {"scale_replica_start_to_healthy": healthy, "scale_replica_start_to_first_page": drawn,
+            "scale_replica_start_to_in_rotation": in_rotation,
+            "scale_errors_during_replica_restart": tally.error_count}
+
+
+@functools.cache
+def _results() -> dict[str, float]:
+    results: dict[str, float] = {}
+    for replicas in REPLICAS:
+        progress(f"scale: starting {replicas} replica(s) behind HAProxy with PostgreSQL")
+        with Deployment(replicas=replicas, grace_s=1.0) as d:
+            asyncio.run(_warm(d))
+            if replicas == 1:
+                at_rest, per_session = asyncio.run(_held_sessions_rss(d))
+                results["scale_rss_replica_at_rest"] = at_rest
+                results["scale_rss_per_session"] = per_session
+                progress(f"memory: {at_rest:.0f} MB at rest, {per_session:.2f} MB per open session")
+            for people in PEOPLE:
+                cpu_before = {n: s.cpu_seconds() for n, s in d.servers.items()}
+                wall = time.perf_counter()
+                tally = asyncio.run(crowd(d.haproxy.port, people, STEADY_S))
+                wall = time.perf_counter() - wall
+                cpu = {n: (s.cpu_seconds() - cpu_before[n]) / wall for n, s in d.servers.items()}
+                progress(f"r{replicas}_n{people}: replica CPU share {cpu}")
+                _record(results, f"r{replicas}_n{people}", tally)
+            tally = asyncio.run(stampede(d.haproxy.port, STAMPEDE_PEOPLE))
+            _record(results, f"stampede{STAMPEDE_PEOPLE}_r{replicas}", tally)
+            if replicas == 2:
+                results.update(asyncio.run(_restart_under_load(d)))
+    best = 0.0
+    for replicas in REPLICAS:
+        for people in PEOPLE:
+            key = f"r{replicas}_n{people}"
+            if results.get(f"scale_interaction_p95_{key}", math.inf) < P95_AIM_S * 1000 and not results[
+                    f"scale_errors_{key}"]:
+                best = max(best, people / min(replicas, CORES))
+    results["scale_people_per_core_p95_under_1s"] = best
+    return results
+
+
+def _register(name: str, unit: str, doc: str) -> None:
+    def measure() -> float:
+        return _results()[name]
+
+    measure.__doc__ = doc
+    figure(name, unit)(measure)
+
+
+for _replicas in REPLICAS:
+    for _people in (*PEOPLE, f"stampede{STAMPEDE_PEOPLE}"):
+        _key = f"r{_replicas}_n{_people}" if isinstance(_people, int) else f"{_people}_r{_replicas}"
+        _who = (f"{_people} people acting every 2-6 s" if isinstance(_people, int)
+                else f"{STAMPEDE_PEOPLE} people opening one link within 1 s")
+        for _q in (50, 95):
+            _register(f"scale_first_page_p{_q}_{_key}", "ms",
+                      f"p{_q} of a first page load (GET + websocket + drawn), {_who}, {_replicas} replica(s)")
+            if isinstance(_people, int):
+                _register(f"scale_interaction_p{_q}_{_key}", "ms",
+                          f"p{_q} of an interaction (rerun or page switch), {_who}, {_replicas} replica(s)")
+        _register(f"scale_errors_{_key}", "count", f"errors (script, connection, 30 s timeout), {_who}, "
+                                                     f"{_replicas} replica(s)")
+for _name, _doc in (("scale_replica_start_to_healthy", "a replica restarted while 50 people act: launch to healthy"),
+                    ("scale_replica_start_to_first_page", "a replica restarted under load: launch to its first "
+                                                          "page drawn (aim < 3 s)"),
+                    ("scale_replica_start_to_in_rotation", "a replica restarted under load: launch to UP in HAProxy")):
+    _register(_name, "s", _doc)
+_register("scale_errors_during_replica_restart", "count", "errors of the 50 people while a replica restarts")
+_register("scale_rss_replica_at_rest", "MB", "resident memory of a warmed replica with no session open")
+_register("scale_rss_per_session", "MB", f"resident memory per open Overview session ({HELD_SESSIONS} held)")
+
+
+@figure("scale_people_per_core_p95_under_1s", "count")
+def people_per_core() -> float:
+    """Most people per core (of those tried) with interaction p95 under 1 s and no error."""
+    return _results()["scale_people_per_core_p95_under_1s"]
