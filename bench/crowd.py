@@ -95,8 +95,13 @@ def _kind(exc: BaseException) -> str:
     return "timeout" if isinstance(exc, TimeoutError) else type(exc).__name__
 
 
-async def person(port: int, until: float, rng: random.Random, tally: Tally, measure_from: float = 0.0) -> None:
-    """One simulated person acting until ``until`` (perf_counter); timings before ``measure_from`` are not kept."""
+async def person(port: int, until: float, rng: random.Random, tally: Tally, measure_from: float = 0.0,
+                 rejoin: float = 0.0) -> None:
+    """One simulated person acting until ``until`` (perf_counter); timings before ``measure_from`` are not kept.
+
+    ``rejoin``: the chance, after each interaction, that they close the page and open it again later
+    (a phone that sleeps), so sessions come and go as at a real event.
+    """
     pages, weights = list(PAGE_MIX), list(PAGE_MIX.values())
     cookie = ""
     session: StSession | None = None
@@ -122,6 +127,9 @@ async def person(port: int, until: float, rng: random.Random, tally: Tally, meas
                 await session.rerun(timeout=RUN_TIMEOUT_S)
             if start >= measure_from:
                 tally.interaction.append(time.perf_counter() - start)
+            if rng.random() < rejoin:
+                await session.close()
+                session = None
         except (Exception, TimeoutError) as exc:
             tally.errors[f"interaction: {_kind(exc)}"] += 1
             await session.close()
@@ -130,7 +138,8 @@ async def person(port: int, until: float, rng: random.Random, tally: Tally, meas
         await session.close()
 
 
-async def crowd(port: int, people: int, steady_s: float, arrivals_per_s: float = 10.0, seed: int = 1) -> Tally:
+async def crowd(port: int, people: int, steady_s: float, arrivals_per_s: float = 10.0, seed: int = 1,
+                rejoin: float = 0.0) -> Tally:
     """``people`` arriving at ``arrivals_per_s``, then all acting for ``steady_s``; one Tally.
 
     Interactions are kept only once everyone has arrived (the steady part); every first page is kept.
@@ -143,7 +152,7 @@ async def crowd(port: int, people: int, steady_s: float, arrivals_per_s: float =
 
     async def arrive(i: int) -> None:
         await asyncio.sleep(i / arrivals_per_s)
-        await person(port, until, random.Random(rng.random()), tally, measure_from=start + ramp)
+        await person(port, until, random.Random(rng.random()), tally, measure_from=start + ramp, rejoin=rejoin)
 
     await asyncio.gather(*(arrive(i) for i in range(people)))
     return tally

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -71,3 +72,36 @@ def test_run_exports_the_url_to_the_command_and_removes_the_cluster_after() -> N
     port = int(host_port.split(":")[1])
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_the_documented_backup_and_restore_round_trip(postgres_url: str, tmp_path: Path) -> None:
+    """docs/deploy.md's pg_dump --format=custom / createdb / pg_restore commands, on real rows."""
+    parts = urlsplit(_libpq(postgres_url))
+    env = {**os.environ, "PGHOST": parts.hostname or "", "PGPORT": str(parts.port), "PGUSER": parts.username or "",
+           "PGPASSWORD": parts.password or ""}
+    bindir = pgtemp.find_bindir()
+    admin = _libpq(postgres_url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        for db in ("lupe_backup_src", "lupe_restored"):
+            conn.execute(f"drop database if exists {db}")
+        conn.execute("create database lupe_backup_src")
+    source = admin.rsplit("/", 1)[0] + "/lupe_backup_src"
+    rows = [(i, f"answer {i} — 'quoted' ✓") for i in range(50)]
+    with psycopg.connect(source) as conn:
+        conn.execute("create table answers (id int primary key, body text not null)")
+        with conn.cursor() as cur:
+            cur.executemany("insert into answers values (%s, %s)", rows)
+    dump = tmp_path / "lupe-backup.dump"
+    for argv in ([str(bindir / "pg_dump"), "--format=custom", f"--file={dump}", "lupe_backup_src"],
+                 [str(bindir / "createdb"), "-O", parts.username or "", "lupe_restored"],
+                 [str(bindir / "pg_restore"), "--no-owner", f"--role={parts.username}", "--dbname=lupe_restored",
+                  str(dump)]):
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"{argv[0]}: {done.stderr}"
+    try:
+        with psycopg.connect(admin.rsplit("/", 1)[0] + "/lupe_restored") as conn:
+            assert conn.execute("select id, body from answers order by id").fetchall() == rows
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            for db in ("lupe_backup_src", "lupe_restored"):
+                conn.execute(f"drop database if exists {db} with (force)")
