@@ -14,6 +14,7 @@ SIGHUP restarts the replicas one at a time (a rolling restart, e.g. after a code
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import secrets
 import shutil
@@ -107,14 +108,18 @@ class Deployment:
         return {DATABASE_VAR: self.database_url or "", "STREAMLIT_SERVER_COOKIE_SECRET": self.cookie_secret}
 
     def migrate(self) -> None:
-        """Bring the schema to the newest migration once, before any replica starts (no race between them)."""
-        if not (ROOT / "alembic.ini").is_file():
-            log("no alembic.ini: no schema to migrate")
+        """Bring the schema to the newest migration once, before any replica starts (no race between them).
+
+        The workshop store applies its Alembic migrations when it is opened (``open_store``); this
+        opens it once in a child process with the deployment's URL.
+        """
+        if importlib.util.find_spec("lupcore.workshop.store") is None:
+            log("no workshop store in this checkout: no schema to migrate")
             return
-        out = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT, capture_output=True,
-                             text=True, env={**os.environ, **self.env})
+        out = subprocess.run([sys.executable, "-c", "from lupcore.workshop.store import open_store; open_store()"],
+                             cwd=ROOT, capture_output=True, text=True, env={**os.environ, **self.env})
         if out.returncode != 0:
-            raise RuntimeError(f"alembic upgrade head failed: {out.stderr or out.stdout}")
+            raise RuntimeError(f"migrating the workshop database failed: {out.stderr or out.stdout}")
 
     # ----- replicas -------------------------------------------------------------------------
 
