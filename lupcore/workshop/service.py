@@ -459,23 +459,34 @@ def answer(store: Store, code: str, token: str, kind: str, payload: Mapping[str,
     Returns the room's new version. Raises ``UnknownRoom``, ``NotParticipant``, ``ActivityClosed``
     or ``InvalidAnswer``; in every case nothing is written.
     """
-    if kind not in KINDS:
-        raise InvalidAnswer(f"Unknown activity {kind!r}; use one of {', '.join(KINDS)}.")
+    return answer_many(store, code, token, {kind: payload}, vocabulary)
+
+
+def answer_many(store: Store, code: str, token: str, given: Mapping[str, Mapping[str, Any]],
+                vocabulary: Vocabulary) -> int:
+    """Several activities' answers in one transaction: all stored, or (on any problem) none."""
+    unknown = [k for k in given if k not in KINDS]
+    if unknown or not given:
+        raise InvalidAnswer(f"Unknown activity {(unknown or [''])[0]!r}; use one of {', '.join(KINDS)}.")
     with store.engine.begin() as conn:
         row = _bump(conn, code)
         p = _participant(conn, row.id, token)
-        state, rnd = conn.execute(sa.select(activities.c.state, activities.c.round).where(
-            activities.c.room_id == row.id, activities.c.kind == kind)).one()
-        if state != "open":
-            raise ActivityClosed(f"{KINDS[kind]} is not open for answers now.")
-        stored = validate_answer(kind, payload, vocabulary, tuple(row.control_metrics or ()))
+        acts = {r.kind: (r.state, r.round) for r in conn.execute(
+            sa.select(activities.c.kind, activities.c.state, activities.c.round).where(activities.c.room_id == row.id))}
+        stored = {}
+        for kind, payload in given.items():
+            if acts[kind][0] != "open":
+                raise ActivityClosed(f"{KINDS[kind]} is not open for answers now.")
+            stored[kind] = validate_answer(kind, payload, vocabulary, tuple(row.control_metrics or ()))
         now = _now()
-        done = conn.execute(answers.update().where(
-            answers.c.participant_id == p.id, answers.c.kind == kind, answers.c.round == rnd,
-        ).values(payload=stored, updated_at=now, approved=False)).rowcount
-        if not done:
-            conn.execute(answers.insert().values(room_id=row.id, participant_id=p.id, kind=kind, round=rnd,
-                                                 payload=stored, approved=False, updated_at=now))
+        for kind, value in stored.items():
+            rnd = acts[kind][1]
+            done = conn.execute(answers.update().where(
+                answers.c.participant_id == p.id, answers.c.kind == kind, answers.c.round == rnd,
+            ).values(payload=value, updated_at=now, approved=False)).rowcount
+            if not done:
+                conn.execute(answers.insert().values(room_id=row.id, participant_id=p.id, kind=kind, round=rnd,
+                                                     payload=value, approved=False, updated_at=now))
         return int(row.version)
 
 
