@@ -31,6 +31,7 @@ from lupcore.workshop.pooling import (
     tally_levels,
     tally_votes,
 )
+from lupcore.workshop.retry import retry_lost_connection
 from lupcore.workshop.store import Store, activities, answers, participants, rooms
 
 KINDS: dict[str, str] = {
@@ -54,6 +55,10 @@ MAX_TITLE, MAX_NAME, MAX_REASON, MAX_IDEA = 120, 60, 500, 280
 
 class WorkshopError(ValueError):
     """A refused request; the message is one plain-English sentence for the user."""
+
+
+class StoreUnavailable(WorkshopError):
+    """The database stayed away after the retries (lupcore/workshop/retry.py); nothing was written."""
 
 
 class UnknownRoom(WorkshopError):
@@ -130,6 +135,7 @@ def _aware(value: datetime) -> datetime:
 
 # ----- rooms -----------------------------------------------------------------------------------
 
+@retry_lost_connection
 def open_room(store: Store, *, area_code: str, title: str, named: bool, now: datetime | None = None,
               expiry_days: int = EXPIRY_DAYS) -> OpenedRoom:
     """Open a room with every activity closed; returns its join code and the facilitator's token.
@@ -160,6 +166,7 @@ def open_room(store: Store, *, area_code: str, title: str, named: bool, now: dat
     raise WorkshopError("Could not find a free join code; try again.")  # pragma: no cover
 
 
+@retry_lost_connection
 def purge_expired(store: Store, now: datetime | None = None) -> int:
     """Delete rooms past their expiry with everything in them; returns how many."""
     now = now or _now()
@@ -200,11 +207,13 @@ def _room(conn: sa.Connection, row: sa.Row) -> Room:
                 tuple(row.control_metrics or ()), _aware(row.created_at), _aware(row.expires_at), acts)
 
 
+@retry_lost_connection
 def get_room(store: Store, code: str) -> Room:
     with store.engine.begin() as conn:
         return _room(conn, _room_row(conn, code))
 
 
+@retry_lost_connection
 def room_version(store: Store, code: str) -> int:
     """The room's version: one small indexed query, what a live view polls."""
     canonical = codes.normalise_code(code) or ""
@@ -220,6 +229,7 @@ def _check_admin(row: sa.Row, admin_token: str | None) -> None:
         raise NotFacilitator("Only the facilitator can do that: the facilitator token is wrong.")
 
 
+@retry_lost_connection
 def check_admin(store: Store, code: str, admin_token: str | None) -> Room:
     """The room, if ``admin_token`` is its facilitator's; raises ``NotFacilitator`` otherwise."""
     with store.engine.begin() as conn:
@@ -228,6 +238,7 @@ def check_admin(store: Store, code: str, admin_token: str | None) -> Room:
         return _room(conn, row)
 
 
+@retry_lost_connection
 def delete_room(store: Store, code: str, admin_token: str) -> None:
     """Delete the room with every participant and answer (the facilitator only)."""
     with store.engine.begin() as conn:
@@ -236,6 +247,7 @@ def delete_room(store: Store, code: str, admin_token: str) -> None:
         _delete(conn, row.id)
 
 
+@retry_lost_connection
 def set_state(store: Store, code: str, admin_token: str, kind: str, state: str) -> Room:
     """Open, close or reveal an activity (any order)."""
     if kind not in KINDS:
@@ -250,6 +262,7 @@ def set_state(store: Store, code: str, admin_token: str, kind: str, state: str) 
         return _room(conn, row)
 
 
+@retry_lost_connection
 def next_round(store: Store, code: str, admin_token: str, kind: str) -> Room:
     """Reopen an activity for another round (Delphi): round + 1, open; earlier rounds are kept."""
     if kind not in KINDS:
@@ -262,6 +275,7 @@ def next_round(store: Store, code: str, admin_token: str, kind: str) -> Room:
         return _room(conn, row)
 
 
+@retry_lost_connection
 def set_control_metrics(store: Store, code: str, admin_token: str, metric_ids: Collection[str],
                         vocabulary: Vocabulary) -> Room:
     """The metrics the local-control activity asks about (empty: the room's killer metrics)."""
@@ -280,6 +294,7 @@ def set_control_metrics(store: Store, code: str, admin_token: str, metric_ids: C
 
 # ----- participants ------------------------------------------------------------------------------
 
+@retry_lost_connection
 def join(store: Store, code: str, *, name: str | None = None, role: str | None = None,
          client_key: str = "anonymous", limiter: codes.FailedJoinLimiter | None = None) -> tuple[str, Participant]:
     """Join a room; returns the participant's secret token and their record.
@@ -321,6 +336,7 @@ def _participant(conn: sa.Connection, room_id: int, token: str | None) -> sa.Row
     return row
 
 
+@retry_lost_connection
 def whoami(store: Store, code: str, token: str) -> tuple[Participant, dict[str, dict[str, Any]]]:
     """The participant and their answers in each activity's current round (the last answer)."""
     with store.engine.begin() as conn:
@@ -335,6 +351,7 @@ def whoami(store: Store, code: str, token: str) -> tuple[Participant, dict[str, 
         return Participant(p.id, p.number, p.name, p.role), mine
 
 
+@retry_lost_connection
 def previous_answer(store: Store, code: str, token: str, kind: str) -> dict[str, Any] | None:
     """The participant's answer in the previous round (round 2 starts from it)."""
     with store.engine.begin() as conn:
@@ -462,6 +479,7 @@ def answer(store: Store, code: str, token: str, kind: str, payload: Mapping[str,
     return answer_many(store, code, token, {kind: payload}, vocabulary)
 
 
+@retry_lost_connection
 def answer_many(store: Store, code: str, token: str, given: Mapping[str, Mapping[str, Any]],
                 vocabulary: Vocabulary) -> int:
     """Several activities' answers in one transaction: all stored, or (on any problem) none."""
@@ -490,6 +508,7 @@ def answer_many(store: Store, code: str, token: str, given: Mapping[str, Mapping
         return int(row.version)
 
 
+@retry_lost_connection
 def approve_idea(store: Store, code: str, admin_token: str, participant_number: int, approved: bool = True) -> None:
     """Show (or hide again) one participant's idea in the current round."""
     with store.engine.begin() as conn:
@@ -540,6 +559,7 @@ class Results:
         return {m: float(v) for m, v in zip(MISSIONS, np.median(self.points, axis=0), strict=True)}
 
 
+@retry_lost_connection
 def results(store: Store, code: str) -> Results:
     """Pool the room's answers (the caller decides what to show before "reveal")."""
     with store.engine.begin() as conn:

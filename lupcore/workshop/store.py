@@ -25,6 +25,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from lupcore.workshop.retry import retry_lost_connection
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PATH = ROOT / "var" / "workshop.sqlite3"
 ENV_URL = "LUPE_DATABASE_URL"
@@ -131,8 +133,9 @@ def create_engine(url: str | None = None) -> Engine:
                                   connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
         _sqlite_pragmas(engine)
         return engine
+    # connect_timeout: a database that does not answer is a short wait and a plain message (retry.py), not a hang
     return sa.create_engine(url, pool_size=5, max_overflow=10, pool_timeout=30, pool_pre_ping=True,
-                            pool_recycle=1800)
+                            pool_recycle=1800, connect_args={"connect_timeout": 5})
 
 
 def upgrade(engine: Engine) -> None:
@@ -158,6 +161,7 @@ _STORES: dict[str, Store] = {}
 _LOCK = threading.Lock()
 
 
+@retry_lost_connection
 def open_store(url: str | None = None) -> Store:
     """The process's store for ``url`` (created and migrated on first use, then shared)."""
     resolved = database_url(url)

@@ -1,14 +1,13 @@
 """Fixtures for the workshop tests: a fresh database per test, on SQLite and (when asked) PostgreSQL.
 
-``workshop_db_url`` yields a new SQLite file URL; when ``LUPE_TEST_POSTGRES_URL`` names a
-PostgreSQL server (e.g. ``postgresql://postgres:pw@127.0.0.1:5432/postgres``) every test using it
-runs a second time on a fresh database there (one database per test session, created with a unique
+``workshop_db_url`` yields a new SQLite file URL, and every test using it runs a second time on
+PostgreSQL, the server named by ``LUPE_TEST_POSTGRES_URL`` (``make test`` and ``.ci/run`` start a
+throwaway one; without it the PostgreSQL runs fail in CI and are skipped with a banner elsewhere) (one database per test session, created with a unique
 name and dropped at the end; each test gets its own schema-clean state by dropping the tables).
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,15 +16,15 @@ import pytest
 import sqlalchemy as sa
 
 from lupcore.workshop.store import close_store, database_url, metadata
+from tests.conftest import require_postgres_url
 
-PG_ENV = "LUPE_TEST_POSTGRES_URL"
-BACKENDS = ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
+BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
 def _postgres_database() -> Iterator[str]:
     """A uniquely named database on the server in ``LUPE_TEST_POSTGRES_URL`` for this test session."""
-    server = sa.engine.make_url(database_url(os.environ[PG_ENV]))
+    server = sa.engine.make_url(database_url(require_postgres_url()))
     name = f"lupe_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
