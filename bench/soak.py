@@ -2,7 +2,8 @@
 
 Reports errors (aim: none) and each process's resident-memory growth after a warm-up (aim: under
 10%), as ``name: value unit`` lines on stdout (progress on stderr). People act every 2-6 s on the
-page mix of ``bench/crowd.py``, and after each action one in twenty closes the page and opens it
+page mix of ``bench/crowd.py`` (half of them workshop participants in one room answering, with a
+projector refreshing), and after each action one in twenty browsers closes the page and opens it
 again later (a phone that sleeps), so sessions come and go and abandoned ones must be freed
 (Streamlit keeps a disconnected session for ``server.disconnectedSessionTTL``, 120 s).
 ``LUPE_SOAK_S`` shortens the run (to try it); the warm-up is the first fifth of the run, at most 120 s.
@@ -15,7 +16,7 @@ import os
 import sys
 import time
 
-from bench.crowd import crowd, percentile
+from bench.crowd import crowd, open_rooms, percentile
 from bench.figures import progress
 from bench.scale import _warm
 from lupserve.procs import process_rss_bytes
@@ -35,7 +36,9 @@ async def _soak(d: Deployment) -> tuple[dict[str, list[tuple[float, int]]], obje
     samples["haproxy"] = []
     start = time.perf_counter()
     ramp = PEOPLE / 10
-    load = asyncio.create_task(crowd(d.haproxy.port, PEOPLE, steady_s=SOAK_S - ramp, rejoin=REJOIN))
+    assert d.database_url is not None
+    rooms = open_rooms(d.database_url, 1, PEOPLE // 2)
+    load = asyncio.create_task(crowd(d.haproxy.port, PEOPLE, steady_s=SOAK_S - ramp, rejoin=REJOIN, rooms=rooms))
     while not load.done():
         now = time.perf_counter() - start
         for name, server in d.servers.items():
@@ -61,6 +64,8 @@ def main() -> int:
     print(f"soak_first_page_p95: {percentile(tally.first_page, 95) * 1000:.0f} ms")
     print(f"soak_interaction_p50: {percentile(tally.interaction, 50) * 1000:.0f} ms")
     print(f"soak_interaction_p95: {percentile(tally.interaction, 95) * 1000:.0f} ms")
+    print(f"soak_answers: {len(tally.answer)} count")
+    print(f"soak_answer_p95: {percentile(tally.answer, 95) * 1000:.0f} ms")
     worst = 0.0
     for name, series in samples.items():
         after_warm_up = [rss for t, rss in series if t >= WARM_UP_S]

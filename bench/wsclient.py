@@ -33,6 +33,7 @@ class RunResult:
     bytes_in: int
     headings: list[str] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)  # st.success/info/warning/error bodies, in order
 
 
 class StSession:
@@ -47,6 +48,8 @@ class StSession:
         self.page_hash = ""
         self.widget_ids: dict[str, str] = {}  # user key (e.g. "w_map_kind") -> element id, for widget_states
         self.widget_fragments: dict[str, str] = {}  # user key -> id of the st.fragment drawing it, if any
+        self.button_ids: dict[str, str] = {}  # label -> element id of a button (form submit buttons have no key)
+        self.auto_reruns: dict[str, float] = {}  # fragment id -> seconds, for each st.fragment(run_every=...)
         self.ws: websockets.ClientConnection | None = None
 
     async def connect(self) -> StSession:
@@ -88,6 +91,8 @@ class StSession:
         element_id = getattr(proto, "id", "")
         if not (isinstance(element_id, str) and element_id.startswith(GENERATED_ELEMENT_ID_PREFIX)):
             return
+        if type(proto).__name__ == "Button":
+            self.button_ids[proto.label] = element_id
         key = user_key_from_element_id(element_id)
         if key:
             self.widget_ids[key] = element_id
@@ -122,9 +127,15 @@ class StSession:
                     result.exceptions.append(f"{element.exception.type}: {element.exception.message}")
                 elif etype == "heading":
                     result.headings.append(element.heading.body)
+                elif etype == "alert":
+                    result.alerts.append(element.alert.body)
+            elif kind == "auto_rerun":
+                self.auto_reruns[fm.auto_rerun.fragment_id] = fm.auto_rerun.interval
             elif kind == "script_finished":
-                result.seconds = time.perf_counter() - start
                 result.status = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
+                if result.status == "FINISHED_EARLY_FOR_RERUN" and not result.exceptions:
+                    continue  # st.rerun(): the run the user waits for comes next on the same socket
+                result.seconds = time.perf_counter() - start
                 if result.status not in FINISHED or result.exceptions:
                     raise ScriptError(f"{result.status}: {result.exceptions or 'no exception element'}")
                 return result
