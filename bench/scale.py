@@ -35,6 +35,7 @@ STAMPEDE_PEOPLE = 50
 ROOM_SIZE = 50
 HELD_SESSIONS = 50
 P95_AIM_S = 1.0
+CPU_BUDGET = 0.7  # a core kept 70% busy: beyond that, queueing makes p95 grow fast
 CORES = os.cpu_count() or 1
 
 
@@ -86,6 +87,32 @@ def _record(results: dict[str, float], key: str, tally: Tally) -> None:
         + f", errors {dict(tally.errors)}")
 
 
+async def _steady_crowd(d: Deployment, people: int, rooms: list) -> tuple[Tally, float, float]:
+    """Run the crowd; also the replicas' CPU (cores, summed) over the steady part, after everyone arrived,
+    and that part's length in seconds."""
+    task = asyncio.create_task(crowd(d.haproxy.port, people, STEADY_S, rooms=rooms))
+    await asyncio.sleep(people / 10 + 1)  # the ramp (10 arrivals a second) and a second more
+    cpu_before, wall = sum(s.cpu_seconds() for s in d.servers.values()), time.perf_counter()
+    own = time.process_time()
+    tally = await task
+    wall = time.perf_counter() - wall
+    cores = (sum(s.cpu_seconds() for s in d.servers.values()) - cpu_before) / wall
+    progress(f"load generator used {(time.process_time() - own) / wall:.2f} cores")
+    return tally, cores, wall
+
+
+def _people_per_core(tally: Tally, cores: float, wall: float, people: int, rooms: int) -> float:
+    """People one core serves at ``CPU_BUDGET`` busy: server CPU per action (steady part) times the
+    actions the mix asks for when nobody waits (browsing every 4 s on average; a participant answers
+    every 4 s and refreshes every 3 s; a projector refreshes every 2 s). Using CPU per action, not
+    the CPU measured, keeps a saturated run (which completes fewer actions) from looking cheap."""
+    actions = len(tally.interaction) + len(tally.answer) + len(tally.refresh)
+    cpu_per_action = cores * wall / actions
+    participants = min(people // 2, rooms * ROOM_SIZE)
+    wanted = (people - participants) / 4 + participants * (1 / 4 + 1 / 3) + rooms / 2
+    return CPU_BUDGET * people / (cpu_per_action * wanted)
+
+
 async def _restart_under_load(d: Deployment) -> dict[str, float]:
     """Restart r2 gracefully while 50 people act: launch -> healthy -> first page -> in HAProxy's rotation."""
     assert d.database_url is not None
@@ -127,18 +154,14 @@ def _results() -> dict[str, float]:
                 results["scale_rss_per_session"] = per_session
                 progress(f"memory: {at_rest:.0f} MB at rest, {per_session:.2f} MB per open session")
             for people in PEOPLE:
-                cpu_before = {n: s.cpu_seconds() for n, s in d.servers.items()}
-                own_before = time.process_time()
-                wall = time.perf_counter()
                 # half the people are workshop participants, in rooms of up to 50, each room with a projector
                 assert d.database_url is not None
-                rooms = open_rooms(d.database_url, math.ceil(people / 2 / ROOM_SIZE),
-                                   min(ROOM_SIZE, people // 2))
-                tally = asyncio.run(crowd(d.haproxy.port, people, STEADY_S, rooms=rooms))
-                wall = time.perf_counter() - wall
-                cpu = ", ".join(f"{n} {(s.cpu_seconds() - cpu_before[n]) / wall:.2f}" for n, s in d.servers.items())
-                progress(f"r{replicas}_n{people}: cores used: {cpu}, load generator "
-                         f"{(time.process_time() - own_before) / wall:.2f}; machine load average "
+                rooms = open_rooms(d.database_url, math.ceil(people / 2 / ROOM_SIZE), min(ROOM_SIZE, people // 2))
+                tally, cores, wall = asyncio.run(_steady_crowd(d, people, rooms))
+                key = f"r{replicas}_n{people}"
+                results[f"scale_cores_used_{key}"] = cores
+                results[f"scale_people_per_core_by_cpu_{key}"] = _people_per_core(tally, cores, wall, people, len(rooms))
+                progress(f"{key}: steady state used {cores:.2f} cores (replicas together); machine load average "
                          f"{os.getloadavg()[0]:.1f} on {CORES} cores")
                 _record(results, f"r{replicas}_n{people}", tally)
             room = open_rooms(d.database_url, 1, 0)[0]
@@ -154,6 +177,8 @@ def _results() -> dict[str, float]:
                    math.inf)) < P95_AIM_S * 1000 and not results[f"scale_errors_{key}"]:
                 best = max(best, people / min(replicas, CORES))
     results["scale_people_per_core_p95_under_1s"] = best
+    results["scale_people_per_core_by_cpu"] = min(v for k, v in results.items() if k.startswith(
+        "scale_people_per_core_by_cpu_"))
     return results
 
 
@@ -179,6 +204,12 @@ for _replicas in REPLICAS:
                           f"participants), {_replicas} replica(s)")
                 _register(f"scale_answer_p{_q}_{_key}", "ms",
                           f"p{_q} of a participant's answer, submit to 'saved at', {_who}, {_replicas} replica(s)")
+        if isinstance(_people, int):
+            _register(f"scale_cores_used_{_key}", "x", f"cores the replicas used together in the steady part, "
+                                                      f"{_who}, {_replicas} replica(s)")
+            _register(f"scale_people_per_core_by_cpu_{_key}", "count",
+                      f"people one core serves at {CPU_BUDGET:.0%} busy, from server CPU per action, {_who}, "
+                      f"{_replicas} replica(s)")
         _register(f"scale_errors_{_key}", "count", f"errors (script, connection, 30 s timeout), {_who}, "
                                                      f"{_replicas} replica(s)")
 for _name, _doc in (("scale_replica_start_to_healthy", "a replica restarted while 50 people act: launch to healthy"),
@@ -193,6 +224,11 @@ _register("scale_sessions_moved_during_replica_restart", "count", "sessions the 
 _register("scale_rss_replica_at_rest", "MB", "resident memory of a warmed replica with no session open")
 _register("scale_rss_per_session", "MB", f"resident memory per open Overview session (slope from {HELD_SESSIONS} to "
                                          f"{2 * HELD_SESSIONS} held)")
+
+
+_register("scale_people_per_core_by_cpu", "count", f"people one core serves at {CPU_BUDGET:.0%} busy: the least "
+                                                   "of the configurations (server CPU, so the machine's other load "
+                                                   "matters less than for latencies)")
 
 
 @figure("scale_people_per_core_p95_under_1s", "count")
