@@ -410,6 +410,9 @@ def participant_page() -> None:
         st.success(flash, icon=":material/check_circle:")
     _participant_watch(code, tuple(sorted(room.activities.items())))
     open_kinds = [k for k in ws.KINDS if room.activities[k][0] == "open"]
+    done = [ws.KINDS[k] for k in ws.KINDS if k in mine and k not in open_kinds]
+    for label in done:
+        st.caption(f"{label} is closed: your answer is kept.")
     if not open_kinds:
         st.info("Waiting for the facilitator to open an activity. This page updates by itself.",
                 icon=":material/hourglass_top:")
