@@ -30,7 +30,7 @@ from lupcore.workshop.adopt import adopt
 from lupcore.workshop.codes import normalise_code
 from lupcore.workshop.export import room_csv, room_xlsx
 from lupcore.workshop.pooling import CONTROL_LEVELS, MISSIONS, POOLING_METHODS, RAG_COLOURS
-from lupcore.workshop.reveal import metric_choices, results_payload, scorecard_for, vocabulary
+from lupcore.workshop.reveal import metric_choices, results_payload, room_said, scorecard_for, vocabulary
 from lupcore.workshop.store import Store, open_store
 from lupui import data, state
 
@@ -372,6 +372,21 @@ def downloads_and_delete(ds: Dataset, room: ws.Room) -> None:
             state.clear_facilitator()
             state.flash("The room and all its answers were deleted.")
             st.rerun()
+
+
+def attached_room_said() -> tuple[str, ...]:
+    """Lines for "What the room said" in the PDF/PowerPoint when this session runs a room (else none)."""
+    held = state.facilitator()
+    if not held:
+        return ()
+    try:
+        ws.check_admin(store(), *held)
+        _, res = results(held[0])
+    except ws.WorkshopError:
+        return ()
+    ds = data.dataset()
+    doc = results_payload(res, _scorecard(res.room.area_code, ()), choices())
+    return room_said(doc, {n: m.short_name for n, m in ds.missions.items()})
 
 
 # ----- the participant -----------------------------------------------------------------------------
