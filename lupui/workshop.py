@@ -30,14 +30,15 @@ from lupcore.workshop.adopt import adopt
 from lupcore.workshop.codes import normalise_code
 from lupcore.workshop.export import room_csv, room_xlsx
 from lupcore.workshop.pooling import CONTROL_LEVELS, MISSIONS, POOLING_METHODS, RAG_COLOURS
-from lupcore.workshop.reveal import metric_choices, results_payload, scorecard_for, vocabulary
+from lupcore.workshop.reveal import metric_choices, results_payload, room_said, scorecard_for, vocabulary
 from lupcore.workshop.store import Store, open_store
 from lupui import data, state
 
 REFRESH = "2s"
 PUBLIC_URL_ENV = "LUPE_PUBLIC_URL"
-RAG_MARK = {"red": "🔴 Red", "amber": "🟠 Amber", "green": "🟢 Green", "grey": "⚪ No data", "split": "◐ Split",
-            None: "–"}
+RAG_MARK = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "No data", "split": "Split (tie)", None: "–"}
+SHORT = {"priorities": "Priorities", "killer": "Killer metrics", "control": "Local control", "rag": "Mission RAG",
+         "ideas": "Ideas"}
 STATE_LABEL = {"closed": "Closed", "open": "Open", "revealed": "Revealed"}
 CODE_CSS = ("<style>.ws-code{font-family:ui-monospace,monospace;font-size:3.2rem;font-weight:700;"
             "letter-spacing:0.35rem;color:#0072B2}</style>")
@@ -108,8 +109,8 @@ def join_url(code: str) -> str:
     return f"{base_url()}/?join={code}"
 
 
-def admin_url(code: str, admin: str) -> str:
-    return f"{base_url()}/Workshop?room={code}&admin={admin}"
+def admin_url(code: str, admin: str, area_code: str) -> str:
+    return f"{base_url()}/Workshop?area={area_code}&room={code}&admin={admin}"
 
 
 # ----- the facilitator ---------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def room_header(room: ws.Room, presenter: bool) -> None:
         with st.expander("Secret facilitator link (never show it on the projector)", icon=":material/key:"):
             st.caption("Anyone with this link can run and delete the room. Keep it to reopen the room on another "
                        "device; it is not in the QR code or the join link.")
-            st.code(admin_url(room.code, state.facilitator()[1]), language=None, wrap_lines=True)
+            st.code(admin_url(room.code, state.facilitator()[1], room.area_code), language=None, wrap_lines=True)
 
 
 def _on_state(code: str, admin: str, kind: str) -> None:
@@ -208,11 +209,11 @@ def live_panel(code: str, presenter: bool) -> None:
         st.warning("This room no longer exists.")
         return
     cols = st.columns(len(ws.KINDS) + 1)
-    cols[0].metric("People in the room", res.participants)
-    for col, (kind, label) in zip(cols[1:], ws.KINDS.items(), strict=True):
+    cols[0].metric("People joined", res.participants)
+    for col, kind in zip(cols[1:], ws.KINDS, strict=True):
         s, rnd = res.room.activities[kind]
-        col.metric(f"{label} · {STATE_LABEL[s].lower()}{' · round ' + str(rnd) if rnd > 1 else ''}",
-                   f"{res.counts[kind]} answers")
+        col.metric(SHORT[kind], res.counts[kind], help=f"Answers to {ws.KINDS[kind].lower()}, round {rnd}")
+        col.caption(f"answers · {STATE_LABEL[s].lower()}{', round ' + str(rnd) if rnd > 1 else ''}")
     st.caption(f"Live: updated {datetime.now():%H:%M:%S} (room version {version}). Results appear only when "
                "an activity is revealed, so the last to answer are not swayed.")
     revealed = {k for k, (s, _) in res.room.activities.items() if s == "revealed"}
@@ -244,7 +245,7 @@ def reveal(res: ws.Results, kinds: set[str], presenter: bool) -> None:
         rows = [{"Mission": f"{m}. {names[m]}", "Red": doc["rag"][str(m)]["red"], "Amber": doc["rag"][str(m)]["amber"],
                  "Green": doc["rag"][str(m)]["green"], "The room says": RAG_MARK[doc["rag"][str(m)]["room"]],
                  "The data says": RAG_MARK.get(doc["rag"][str(m)]["data"], "–")} for m in MISSIONS]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * 13 + 3)
         reasons = [{"Mission": f"{m}. {names[m]}", "Reason": why} for m, whys in sorted(res.rag_reasons.items())
                    for why in whys]
         if reasons and not presenter:
@@ -266,27 +267,29 @@ def _reveal_priorities(res: ws.Results, doc: dict, names: dict[int, str]) -> Non
         st.info("No answers yet.")
         return
     w, pv = p["kendall_w"], p["kendall_p"]
-    c1, c2, c3 = st.columns(3)
+    c1, c2 = st.columns(2)
     c1.metric("Agreement (Kendall's W)", "–" if w is None else f"{w:.2f}",
               help="0 = no agreement on the order of the missions, 1 = everyone ranks them the same.")
     c2.metric("p-value", "–" if pv is None else ("< 0.001" if pv < 0.001 else f"{pv:.3f}"),
               help="Chi-squared test of W: a small p means the agreement is unlikely to be chance.")
-    c3.metric("Most contested", ", ".join(f"{m}. {names[m]}" for m in p["contested"][:2]) or "none",
-              help="Widest interquartile range of points.")
+    contested = ", ".join(f"{m}. {names[m]}" for m in p["contested"][:3]) or "none"
+    st.markdown(f"**Most contested** (widest spread of points): {plain(contested)}")
+    short = {"mean": "Mean", "median": "Median", "trimmed_mean": "Trimmed mean"}
     table = pd.DataFrame({"Mission": [f"{m}. {names[m]}" for m in MISSIONS],
-                          **{label: [p[meth][str(m)] for m in MISSIONS] for meth, label in POOLING_METHODS.items()},
-                          "IQR": [p["iqr"][str(m)] for m in MISSIONS]})
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.1f") for c in table.columns[1:]})
+                          **{short[meth]: [p[meth][str(m)] for m in MISSIONS] for meth in POOLING_METHODS},
+                          "Spread (IQR)": [p["iqr"][str(m)] for m in MISSIONS]})
+    config = {short[meth]: st.column_config.NumberColumn(format="%.1f", help=POOLING_METHODS[meth]) for meth in short}
+    config["Spread (IQR)"] = st.column_config.NumberColumn(format="%.1f", help="Interquartile range of the points")
+    st.dataframe(table, hide_index=True, width="stretch", height=35 * 13 + 3, column_config=config)
     dots = pd.DataFrame([(f"{m}. {names[m]}", float(v)) for row in res.points for m, v in zip(MISSIONS, row, strict=True)],
                         columns=["Mission", "Points"])
     order = [f"{m}. {names[m]}" for m in MISSIONS]
     means = pd.DataFrame({"Mission": order, "Mean": [p["mean"][str(m)] for m in MISSIONS]})
     chart = (alt.Chart(dots).mark_circle(size=70, opacity=0.55, color="#0072B2")
-             .encode(x=alt.X("Points:Q", scale=alt.Scale(domain=[0, 100])), y=alt.Y("Mission:N", sort=order, title=None),
+             .encode(x=alt.X("Points:Q", scale=alt.Scale(domain=[0, 100]), title="Points"), y=alt.Y("Mission:N", sort=order, title=None),
                      yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])))
              .transform_calculate(jitter="sqrt(-2*log(random()))*cos(2*PI*random())/3"))
-    ticks = alt.Chart(means).mark_tick(color="#D55E00", thickness=3, size=22).encode(x="Mean:Q", y=alt.Y("Mission:N", sort=order))
+    ticks = alt.Chart(means).mark_tick(color="#D55E00", thickness=3, size=22).encode(x=alt.X("Mean:Q", title="Points"), y=alt.Y("Mission:N", sort=order))
     st.altair_chart((chart + ticks).properties(height=36 * 12), width="stretch")
     st.caption("Each dot is one person's points; the orange tick is the room's mean.")
     conv = p["convergence"]
@@ -371,6 +374,21 @@ def downloads_and_delete(ds: Dataset, room: ws.Room) -> None:
             st.rerun()
 
 
+def attached_room_said() -> tuple[str, ...]:
+    """Lines for "What the room said" in the PDF/PowerPoint when this session runs a room (else none)."""
+    held = state.facilitator()
+    if not held:
+        return ()
+    try:
+        ws.check_admin(store(), *held)
+        _, res = results(held[0])
+    except ws.WorkshopError:
+        return ()
+    ds = data.dataset()
+    doc = results_payload(res, _scorecard(res.room.area_code, ()), choices())
+    return room_said(doc, {n: m.short_name for n, m in ds.missions.items()})
+
+
 # ----- the participant -----------------------------------------------------------------------------
 
 def participant_page() -> None:
@@ -407,6 +425,9 @@ def participant_page() -> None:
         st.success(flash, icon=":material/check_circle:")
     _participant_watch(code, tuple(sorted(room.activities.items())))
     open_kinds = [k for k in ws.KINDS if room.activities[k][0] == "open"]
+    done = [ws.KINDS[k] for k in ws.KINDS if k in mine and k not in open_kinds]
+    for label in done:
+        st.caption(f"{label} is closed: your answer is kept.")
     if not open_kinds:
         st.info("Waiting for the facilitator to open an activity. This page updates by itself.",
                 icon=":material/hourglass_top:")

@@ -27,9 +27,10 @@ def join_url(code: str) -> str:
     return f"{base}/?join={code}"
 
 
-def admin_url(code: str, admin_token: str) -> str:
+def admin_url(code: str, admin_token: str, area_code: str) -> str:
+    """The secret facilitator link (never the join link or the QR code)."""
     base = os.environ.get(PUBLIC_URL_ENV, "http://localhost:8501").rstrip("/")
-    return f"{base}/Workshop?room={code}&admin={admin_token}"
+    return f"{base}/Workshop?area={area_code}&room={code}&admin={admin_token}"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -131,7 +132,7 @@ def _open(args: argparse.Namespace, dataset: Dataset) -> int:
     except ws.WorkshopError as exc:
         return _fail(exc)
     doc = {"code": room.code, "admin_token": room.admin_token, "join_url": join_url(room.code),
-           "admin_url": admin_url(room.code, room.admin_token), "area": code, "named": args.named}
+           "admin_url": admin_url(room.code, room.admin_token, code), "area": code, "named": args.named}
     emit(doc, args.json, f"Join code {room.code}: {doc['join_url']}\nFacilitator token (keep it secret): "
                          f"{room.admin_token}\nFacilitator link: {doc['admin_url']}")
     return 0

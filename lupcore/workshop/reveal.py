@@ -86,3 +86,25 @@ def results_payload(res: Results, card: Scorecard | None, labels: dict[str, str]
                          "data": mission_rag.get(m, "grey")} for m in MISSIONS},
         "ideas": [{"participant": who, "text": text} for who, text, ok in res.ideas if ok],
     }
+
+
+def room_said(doc: dict[str, Any], mission_names: dict[int, str]) -> tuple[str, ...]:
+    """Plain-text lines for the "What the room said" section of the PDF and PowerPoint summaries."""
+    room, p = doc["room"], doc["priorities"]
+    lines = [f"{room['title']}: {room['participants']} people joined."]
+    if p["responses"]:
+        top = sorted(((v, int(m)) for m, v in p["mean"].items() if v), reverse=True)[:5]
+        lines.append(f"Mission priorities ({p['responses']} people, mean of 100 points each): "
+                     + "; ".join(f"{mission_names.get(m, m)} {v:.0f}" for v, m in top) + ".")
+        if p["kendall_w"] is not None:
+            lines.append(f"Agreement on the order of the missions: Kendall's W = {p['kendall_w']:.2f} "
+                         f"(p {'< 0.001' if p['kendall_p'] < 0.001 else '= ' + format(p['kendall_p'], '.3f')}).")
+    if doc["killer"]:
+        lines.append("Killer metrics: " + "; ".join(f"{k['label']} ({k['votes']} votes, data {k['status']})"
+                                                    for k in doc["killer"][:5]) + ".")
+    differ = [f"{mission_names.get(int(m), m)}: the room says {r['room']}, the data says {r['data']}"
+              for m, r in doc["rag"].items() if r["room"] not in (None, r["data"])]
+    if differ:
+        lines.append("Where the room and the data differ: " + "; ".join(differ) + ".")
+    lines += [f"Proposed local metric ({i['participant']}): {i['text']}" for i in doc["ideas"]]
+    return tuple(lines)
