@@ -236,4 +236,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except PgTempError as exc:
+        print(f"pgtemp: {exc}", file=sys.stderr)
+        sys.exit(1)
