@@ -57,7 +57,10 @@ def free_port() -> int:
 def find_bindir() -> Path:
     """The folder with ``initdb`` and ``pg_ctl``: ``PG_BINDIR``, else the newest /usr/lib/postgresql/N/bin."""
     if os.environ.get("PG_BINDIR"):
-        return Path(os.environ["PG_BINDIR"])
+        given = Path(os.environ["PG_BINDIR"])
+        if not (given / "initdb").is_file():
+            raise PgTempError(f"PG_BINDIR={given} has no initdb: {INSTALL_HINT}")
+        return given
     versions = sorted((p for p in Path("/usr/lib/postgresql").glob("*/bin") if (p / "initdb").is_file()),
                       key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
     if versions:
