@@ -30,7 +30,7 @@ from lupserve.serve import Deployment
 
 REPLICAS = (1, 2)
 PEOPLE = (50, 100, 200)
-STEADY_S = 25.0
+STEADY_S = 20.0
 STAMPEDE_PEOPLE = 50
 ROOM_SIZE = 50
 HELD_SESSIONS = 50
