@@ -15,6 +15,7 @@ import asyncio
 import os
 import sys
 import time
+from pathlib import Path
 
 from bench.crowd import crowd, open_rooms, percentile
 from bench.figures import progress
@@ -28,6 +29,7 @@ WARM_UP_S = min(120.0, SOAK_S / 5)
 SAMPLE_S = 10.0
 REJOIN = 0.05
 GROWTH_AIM_PERCENT = 10.0
+OUT = Path(__file__).resolve().parent / "out"
 
 
 async def _soak(d: Deployment) -> tuple[dict[str, list[tuple[float, int]]], object]:
@@ -66,6 +68,12 @@ def main() -> int:
     print(f"soak_interaction_p95: {percentile(tally.interaction, 95) * 1000:.0f} ms")
     print(f"soak_answers: {len(tally.answer)} count")
     print(f"soak_answer_p95: {percentile(tally.answer, 95) * 1000:.0f} ms")
+    OUT.mkdir(parents=True, exist_ok=True)
+    with (OUT / "soak-rss.csv").open("w") as f:  # every sample, to see whether growth levels off
+        f.write("process,seconds,rss_mb\n")
+        for name, series in samples.items():
+            f.writelines(f"{name},{t:.0f},{rss / 2**20:.1f}\n" for t, rss in series)
+    progress(f"samples written to {OUT / 'soak-rss.csv'}")
     worst = 0.0
     for name, series in samples.items():
         after_warm_up = [rss for t, rss in series if t >= WARM_UP_S]
@@ -78,6 +86,9 @@ def main() -> int:
         print(f"soak_rss_{name}_end: {end / 2**20:.0f} MB")
         print(f"soak_rss_{name}_peak: {peak / 2**20:.0f} MB")
         print(f"soak_rss_{name}_growth: {growth:.1f} %")
+        second_half = [rss for t, rss in series if t >= SOAK_S / 2]
+        if len(second_half) >= 2:  # near zero when the growth levels off (high-water marks, bounded caches)
+            print(f"soak_rss_{name}_growth_second_half: {(second_half[-1] - second_half[0]) / base * 100:.1f} %")
     ok = tally.error_count == 0 and worst < GROWTH_AIM_PERCENT
     progress(f"soak {'met' if ok else 'DID NOT MEET'} its aims (no errors, replica growth under "
              f"{GROWTH_AIM_PERCENT:.0f}% after warm-up)")
