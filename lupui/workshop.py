@@ -205,7 +205,7 @@ def live_panel(code: str, presenter: bool) -> None:
     """Counts always; results of revealed activities. Reads the version; the results only when it moved."""
     try:
         version, res = results(code)
-    except ws.UnknownRoom:
+    except ws.UnknownRoomError:
         st.warning("This room no longer exists.")
         return
     cols = st.columns(len(ws.KINDS) + 1)
@@ -403,7 +403,7 @@ def participant_page() -> None:
     if code:
         try:
             room = ws.get_room(store(), code)
-        except ws.UnknownRoom:
+        except ws.UnknownRoomError:
             room = None
     if room is None:
         _code_entry(raw)
@@ -413,7 +413,7 @@ def participant_page() -> None:
     if token:
         try:
             me, mine = ws.whoami(store(), code, token)
-        except ws.NotParticipant as exc:
+        except ws.NotParticipantError as exc:
             st.error(str(exc))
     if me is None:
         _join_form(room)
@@ -446,7 +446,7 @@ def _participant_watch(code: str, drawn: tuple) -> None:
     state.set_workshop_memo("seen_version", version)
     try:
         now = tuple(sorted(ws.get_room(store(), code).activities.items()))
-    except ws.UnknownRoom:
+    except ws.UnknownRoomError:
         now = ()
     if now != drawn:
         st.rerun(scope="app")
@@ -465,7 +465,7 @@ def _code_entry(raw: str | None) -> None:
                     ws.get_room(store(), typed)
                     state.set_join_link(typed)
                     st.rerun()
-            except ws.UnknownRoom:
+            except ws.UnknownRoomError:
                 pass
             from lupcore.workshop.codes import LIMITER
 

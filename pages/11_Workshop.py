@@ -15,6 +15,8 @@ if room is None:
                 "missions, pick killer metrics, rate local control and the missions, and propose local metrics. "
                 "You reveal the results on the projector and can adopt them as the scorecard's weights.")
     workshop.open_room_form(ds, area)
+    st.page_link("app.py", label="Taking part? Join a room with its code", icon=":material/login:",
+                 query_params={"join": ""})
     st.stop()
 
 workshop.room_header(room, view.presenter)

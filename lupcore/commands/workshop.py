@@ -95,7 +95,7 @@ def _pairs(text: str | None, what: str) -> dict[str, str]:
     for item in filter(None, (text or "").split(",")):
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise ws.InvalidAnswer(f"{item!r} in --{what} is not in key=value form.")
+            raise ws.InvalidAnswerError(f"{item!r} in --{what} is not in key=value form.")
         out[key.strip()] = value.strip()
     return out
 
@@ -108,7 +108,7 @@ def _payloads(args: argparse.Namespace) -> dict[str, dict]:
             try:
                 points[k] = int(v)
             except ValueError:
-                raise ws.InvalidAnswer(f"{v!r} in --priorities is not a whole number of points.") from None
+                raise ws.InvalidAnswerError(f"{v!r} in --priorities is not a whole number of points.") from None
         given["priorities"] = {"points": points}
     if args.killer is not None:
         given["killer"] = {"metrics": [i.strip() for i in args.killer.split(",") if i.strip()]}
@@ -119,7 +119,7 @@ def _payloads(args: argparse.Namespace) -> dict[str, dict]:
     if args.idea is not None:
         given["ideas"] = {"text": args.idea}
     if not given:
-        raise ws.InvalidAnswer("Give at least one of --priorities, --killer, --control, --rag or --idea.")
+        raise ws.InvalidAnswerError("Give at least one of --priorities, --killer, --control, --rag or --idea.")
     return given
 
 

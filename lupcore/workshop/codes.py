@@ -47,8 +47,11 @@ def normalise_code(text: str) -> str | None:
 
 
 def new_token() -> str:
-    """A 256-bit URL-safe secret token."""
-    return secrets.token_urlsafe(32)
+    """A 256-bit URL-safe secret token that does not start with "-" (a command line would read it as an option)."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if token[0] != "-":
+            return token
 
 
 def hash_token(token: str) -> str:

@@ -6,7 +6,7 @@ connection before a transaction starts; ``retry_lost_connection`` covers one tha
 transaction (SQLAlchemy rolls it back and invalidates it) or a database that refuses connections for
 a moment: the whole function, which is one transaction, runs again after a short pause, up to
 ``ATTEMPTS`` times (about 3 s in all). When the database stays away the caller gets
-``StoreUnavailable``, a ``WorkshopError`` with one plain sentence, so the page shows that sentence.
+``StoreUnavailableError``, a ``WorkshopError`` with one plain sentence, so the page shows that sentence.
 
 Only ``OperationalError`` is retried (a lost or refused connection, a serialization failure or
 deadlock, SQLite's "database is locked"): the errors where running the same transaction again is
@@ -38,13 +38,13 @@ _depth = threading.local()
 
 
 def _give_up() -> Exception:
-    from lupcore.workshop.service import StoreUnavailable  # service imports this module
+    from lupcore.workshop.service import StoreUnavailableError  # service imports this module
 
-    return StoreUnavailable(UNAVAILABLE)
+    return StoreUnavailableError(UNAVAILABLE)
 
 
 def retry_lost_connection(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run ``fn`` (one transaction) again when its connection was lost; ``StoreUnavailable`` at the end."""
+    """Run ``fn`` (one transaction) again when its connection was lost; ``StoreUnavailableError`` at the end."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:

@@ -57,31 +57,31 @@ class WorkshopError(ValueError):
     """A refused request; the message is one plain-English sentence for the user."""
 
 
-class StoreUnavailable(WorkshopError):
+class StoreUnavailableError(WorkshopError):
     """The database stayed away after the retries (lupcore/workshop/retry.py); nothing was written."""
 
 
-class UnknownRoom(WorkshopError):
+class UnknownRoomError(WorkshopError):
     pass
 
 
-class NotFacilitator(WorkshopError):
+class NotFacilitatorError(WorkshopError):
     pass
 
 
-class NotParticipant(WorkshopError):
+class NotParticipantError(WorkshopError):
     pass
 
 
-class ActivityClosed(WorkshopError):
+class ActivityClosedError(WorkshopError):
     pass
 
 
-class InvalidAnswer(WorkshopError):
+class InvalidAnswerError(WorkshopError):
     pass
 
 
-class TooManyTries(WorkshopError):
+class TooManyTriesError(WorkshopError):
     pass
 
 
@@ -189,7 +189,7 @@ def _room_row(conn: sa.Connection, code: str, now: datetime | None = None) -> sa
     if canonical:
         row = conn.execute(sa.select(rooms).where(rooms.c.code == canonical)).first()
     if row is None or _aware(row.expires_at) < (now or _now()):
-        raise UnknownRoom(f"There is no open workshop room with the code {str(code)[:12]!r}.")
+        raise UnknownRoomError(f"There is no open workshop room with the code {str(code)[:12]!r}.")
     return row
 
 
@@ -220,18 +220,18 @@ def room_version(store: Store, code: str) -> int:
     with store.engine.connect() as conn:
         v = conn.execute(sa.select(rooms.c.version).where(rooms.c.code == canonical)).scalar()
     if v is None:
-        raise UnknownRoom(f"There is no open workshop room with the code {str(code)[:12]!r}.")
+        raise UnknownRoomError(f"There is no open workshop room with the code {str(code)[:12]!r}.")
     return int(v)
 
 
 def _check_admin(row: sa.Row, admin_token: str | None) -> None:
     if not admin_token or codes.hash_token(admin_token) != row.admin_hash:
-        raise NotFacilitator("Only the facilitator can do that: the facilitator token is wrong.")
+        raise NotFacilitatorError("Only the facilitator can do that: the facilitator token is wrong.")
 
 
 @retry_lost_connection
 def check_admin(store: Store, code: str, admin_token: str | None) -> Room:
-    """The room, if ``admin_token`` is its facilitator's; raises ``NotFacilitator`` otherwise."""
+    """The room, if ``admin_token`` is its facilitator's; raises ``NotFacilitatorError`` otherwise."""
     with store.engine.begin() as conn:
         row = _room_row(conn, code)
         _check_admin(row, admin_token)
@@ -304,7 +304,7 @@ def join(store: Store, code: str, *, name: str | None = None, role: str | None =
     """
     limiter = limiter or codes.LIMITER
     if limiter.blocked(client_key):
-        raise TooManyTries("Too many wrong codes from this device; wait a minute and try again.")
+        raise TooManyTriesError("Too many wrong codes from this device; wait a minute and try again.")
     clean_name, problem = clean_text(name, MAX_NAME, "Your name")
     if problem:
         raise WorkshopError(problem)
@@ -320,7 +320,7 @@ def join(store: Store, code: str, *, name: str | None = None, role: str | None =
             pid = conn.execute(participants.insert().values(
                 room_id=row.id, token_hash=codes.hash_token(token), number=number, name=stored_name,
                 role=role or None, joined_at=_now())).inserted_primary_key[0]
-    except UnknownRoom:
+    except UnknownRoomError:
         limiter.record_failure(client_key)
         raise
     return token, Participant(pid, number, stored_name, role or None)
@@ -332,7 +332,7 @@ def _participant(conn: sa.Connection, room_id: int, token: str | None) -> sa.Row
         row = conn.execute(sa.select(participants).where(participants.c.token_hash == codes.hash_token(token),
                                                          participants.c.room_id == room_id)).first()
     if row is None:
-        raise NotParticipant("This link does not belong to a participant of this room; join with the code again.")
+        raise NotParticipantError("This link does not belong to a participant of this room; join with the code again.")
     return row
 
 
@@ -367,9 +367,9 @@ def previous_answer(store: Store, code: str, token: str, kind: str) -> dict[str,
 
 def validate_answer(kind: str, payload: Mapping[str, Any], vocabulary: Vocabulary,
                     control_metrics: Collection[str] = ()) -> dict[str, Any]:
-    """The answer in its stored form, or ``InvalidAnswer`` naming the first problem (nothing is written)."""
+    """The answer in its stored form, or ``InvalidAnswerError`` naming the first problem (nothing is written)."""
     if not isinstance(payload, Mapping):
-        raise InvalidAnswer("The answer is not in the expected form.")
+        raise InvalidAnswerError("The answer is not in the expected form.")
     if kind == "priorities":
         return {"points": _points(payload.get("points"), vocabulary)}
     if kind == "killer":
@@ -380,92 +380,92 @@ def validate_answer(kind: str, payload: Mapping[str, Any], vocabulary: Vocabular
         return _rag(payload.get("ratings"), payload.get("reasons") or {}, vocabulary)
     if kind == "ideas":
         return {"text": _free_text(payload.get("text"), MAX_IDEA, "Your idea", required=True)}
-    raise InvalidAnswer(f"Unknown activity {kind!r}.")
+    raise InvalidAnswerError(f"Unknown activity {kind!r}.")
 
 
 def _mission_key(key: object, vocabulary: Vocabulary) -> int:
     try:
         mission = int(str(key))
     except ValueError:
-        raise InvalidAnswer(f"{str(key)[:20]!r} is not a mission number (1-12).") from None
+        raise InvalidAnswerError(f"{str(key)[:20]!r} is not a mission number (1-12).") from None
     if mission not in vocabulary.missions:
-        raise InvalidAnswer(f"There is no mission {mission}; missions are numbered 1 to 12.")
+        raise InvalidAnswerError(f"There is no mission {mission}; missions are numbered 1 to 12.")
     return mission
 
 
 def _points(raw: object, vocabulary: Vocabulary) -> dict[str, int]:
     if not isinstance(raw, Mapping) or not raw:
-        raise InvalidAnswer("Give points to at least one mission.")
+        raise InvalidAnswerError("Give points to at least one mission.")
     out: dict[str, int] = {}
     for key, value in raw.items():
         mission = _mission_key(key, vocabulary)
         if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) or not 0 <= value <= 100:
-            raise InvalidAnswer(f"Mission {mission}: points must be whole numbers from 0 to 100.")
+            raise InvalidAnswerError(f"Mission {mission}: points must be whole numbers from 0 to 100.")
         out[str(mission)] = out.get(str(mission), 0) + int(value)
     total = sum(out.values())
     if total != 100:
-        raise InvalidAnswer(f"Your points add up to {total}; they must add up to exactly 100.")
+        raise InvalidAnswerError(f"Your points add up to {total}; they must add up to exactly 100.")
     return {k: v for k, v in sorted(out.items(), key=lambda kv: int(kv[0])) if v}
 
 
 def _killer(raw: object, vocabulary: Vocabulary) -> list[str]:
     if not isinstance(raw, list | tuple) or not raw:
-        raise InvalidAnswer("Pick at least one metric.")
+        raise InvalidAnswerError("Pick at least one metric.")
     ids = list(dict.fromkeys(str(i) for i in raw))
     if len(ids) > MAX_KILLER:
-        raise InvalidAnswer(f"Pick at most {MAX_KILLER} metrics.")
+        raise InvalidAnswerError(f"Pick at most {MAX_KILLER} metrics.")
     unknown = [i for i in ids if i not in vocabulary.metrics]
     if unknown:
-        raise InvalidAnswer(f"Unknown metric {unknown[0][:60]!r}.")
+        raise InvalidAnswerError(f"Unknown metric {unknown[0][:60]!r}.")
     return ids
 
 
 def _levels(raw: object, vocabulary: Vocabulary, allowed: Collection[str]) -> dict[str, str]:
     if not isinstance(raw, Mapping) or not raw:
-        raise InvalidAnswer("Rate at least one metric.")
+        raise InvalidAnswerError("Rate at least one metric.")
     out = {}
     for key, level in raw.items():
         key = str(key)
         if key not in vocabulary.metrics or (allowed and key not in allowed):
-            raise InvalidAnswer(f"Metric {key[:60]!r} is not one this activity asks about.")
+            raise InvalidAnswerError(f"Metric {key[:60]!r} is not one this activity asks about.")
         if level not in CONTROL_LEVELS:
-            raise InvalidAnswer(f"{str(level)[:20]!r} is not a level; use high, medium, low or dont_know.")
+            raise InvalidAnswerError(f"{str(level)[:20]!r} is not a level; use high, medium, low or dont_know.")
         out[key] = str(level)
     return out
 
 
 def _free_text(raw: object, limit: int, label: str, *, required: bool = False) -> str:
     if raw is not None and not isinstance(raw, str):
-        raise InvalidAnswer(f"{label} must be text.")
+        raise InvalidAnswerError(f"{label} must be text.")
     if raw is not None and len(raw) > limit * 4:  # refuse at once: never clean or store a huge paste
-        raise InvalidAnswer(f"{label} is {len(raw):,} characters long; keep it to {limit} or fewer.")
+        raise InvalidAnswerError(f"{label} is {len(raw):,} characters long; keep it to {limit} or fewer.")
     text = strip_control(raw or "")
     if len(text) > limit:
-        raise InvalidAnswer(f"{label} is {len(text):,} characters long; keep it to {limit} or fewer.")
+        raise InvalidAnswerError(f"{label} is {len(text):,} characters long; keep it to {limit} or fewer.")
     if contains_html(text):
-        raise InvalidAnswer(f"{label} contains HTML such as '<b>' or '&#60;'; use plain text only.")
+        raise InvalidAnswerError(f"{label} contains HTML such as '<b>' or '&#60;'; use plain text only.")
     if required and not text:
-        raise InvalidAnswer(f"{label} is empty.")
+        raise InvalidAnswerError(f"{label} is empty.")
     return text
 
 
 def _rag(ratings: object, reasons: object, vocabulary: Vocabulary) -> dict[str, Any]:
     if not isinstance(ratings, Mapping) or not ratings:
-        raise InvalidAnswer("Rate at least one mission red, amber or green.")
+        raise InvalidAnswerError("Rate at least one mission red, amber or green.")
     if not isinstance(reasons, Mapping):
-        raise InvalidAnswer("The reasons are not in the expected form.")
+        raise InvalidAnswerError("The reasons are not in the expected form.")
     out_r, out_why = {}, {}
     for key, colour in ratings.items():
         mission = _mission_key(key, vocabulary)
         if colour not in RAG_COLOURS:
-            raise InvalidAnswer(f"Mission {mission}: {str(colour)[:20]!r} is not red, amber or green.")
+            raise InvalidAnswerError(f"Mission {mission}: {str(colour)[:20]!r} is not red, amber or green.")
         out_r[str(mission)] = colour
     for key, why in reasons.items():
         mission = _mission_key(key, vocabulary)
         text = _free_text(why, MAX_REASON, f"The reason for mission {mission}")
         if text:
             if str(mission) not in out_r:
-                raise InvalidAnswer(f"Mission {mission} has a reason but no colour.")
+                raise InvalidAnswerError(f"Mission {mission} has a reason but no colour.")
             out_why[str(mission)] = text
     return {"ratings": dict(sorted(out_r.items(), key=lambda kv: int(kv[0]))), "reasons": out_why}
 
@@ -473,8 +473,8 @@ def _rag(ratings: object, reasons: object, vocabulary: Vocabulary) -> dict[str, 
 def answer(store: Store, code: str, token: str, kind: str, payload: Mapping[str, Any], vocabulary: Vocabulary) -> int:
     """Store the participant's answer for the activity's current round (the last one counts).
 
-    Returns the room's new version. Raises ``UnknownRoom``, ``NotParticipant``, ``ActivityClosed``
-    or ``InvalidAnswer``; in every case nothing is written.
+    Returns the room's new version. Raises ``UnknownRoomError``, ``NotParticipantError``, ``ActivityClosedError``
+    or ``InvalidAnswerError``; in every case nothing is written.
     """
     return answer_many(store, code, token, {kind: payload}, vocabulary)
 
@@ -485,7 +485,7 @@ def answer_many(store: Store, code: str, token: str, given: Mapping[str, Mapping
     """Several activities' answers in one transaction: all stored, or (on any problem) none."""
     unknown = [k for k in given if k not in KINDS]
     if unknown or not given:
-        raise InvalidAnswer(f"Unknown activity {(unknown or [''])[0]!r}; use one of {', '.join(KINDS)}.")
+        raise InvalidAnswerError(f"Unknown activity {(unknown or [''])[0]!r}; use one of {', '.join(KINDS)}.")
     with store.engine.begin() as conn:
         row = _bump(conn, code)
         p = _participant(conn, row.id, token)
@@ -494,7 +494,7 @@ def answer_many(store: Store, code: str, token: str, given: Mapping[str, Mapping
         stored = {}
         for kind, payload in given.items():
             if acts[kind][0] != "open":
-                raise ActivityClosed(f"{KINDS[kind]} is not open for answers now.")
+                raise ActivityClosedError(f"{KINDS[kind]} is not open for answers now.")
             stored[kind] = validate_answer(kind, payload, vocabulary, tuple(row.control_metrics or ()))
         now = _now()
         for kind, value in stored.items():

@@ -71,12 +71,12 @@ def test_a_database_that_stays_away_gives_one_plain_sentence() -> None:
     url = f"postgresql+psycopg://lupe:x@127.0.0.1:{free_port()}/lupe"  # nothing listens there
     store = Store(create_engine(url))
     started = time.monotonic()
-    with pytest.raises(ws.StoreUnavailable) as caught:
+    with pytest.raises(ws.StoreUnavailableError) as caught:
         ws.get_room(store, "ABCDEF")
     assert str(caught.value) == retry.UNAVAILABLE
     assert isinstance(caught.value, ws.WorkshopError)  # pages show a WorkshopError's sentence, not a traceback
     assert 2 < time.monotonic() - started < 20  # it did wait and retry, and it did not hang
-    with pytest.raises(ws.StoreUnavailable):
+    with pytest.raises(ws.StoreUnavailableError):
         open_store(url)
     close_store(url)
     store.engine.dispose()

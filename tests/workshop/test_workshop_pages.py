@@ -167,3 +167,38 @@ def test_reveal_shows_pooled_results_only_after_reveal_and_adopt_sets_the_link(d
     mw = dict(item.split(":") for item in params["mw"].split(","))
     assert float(mw["1"]) == pytest.approx(50.0) and float(mw["3"]) == 0  # medians 50, 50, 0 (the mean would be 53.33)
     assert params["kill"] == "gva_per_hour"
+
+
+def test_typing_the_code_leads_to_the_join_form(db: ws.Store) -> None:
+    room = ws.open_room(db, area_code="E08000030", title="Board", named=True)
+    at = phone("")
+    at.text_input(key="ws_code_text").input(room.code.lower())
+    at.button[0].click().run()
+    assert at.query_params["join"] in (room.code, [room.code])
+    assert at.text_input(key="ws_name") is not None and not at.exception
+
+
+def test_round_two_shows_the_rooms_median_beside_each_mission(db: ws.Store, dataset) -> None:  # noqa: ANN001
+    vocab = vocabulary(dataset)
+    room = ws.open_room(db, area_code="E08000030", title="Board", named=False)
+    ws.set_state(db, room.code, room.admin_token, "priorities", "open")
+    tokens = [ws.join(db, room.code)[0] for _ in range(3)]
+    for t, budget in zip(tokens, ({"1": 60, "2": 40}, {"1": 40, "2": 60}, {"1": 50, "2": 50}), strict=True):
+        ws.answer(db, room.code, t, "priorities", {"points": budget}, vocab)
+    ws.next_round(db, room.code, room.admin_token, "priorities")
+    at = phone(room.code, tokens[0])
+    labels = [n.label for n in at.number_input]
+    assert labels[0].endswith("room median 50") and labels[1].endswith("room median 50")
+    assert at.number_input(key="ws_pts_1").value == 60  # round 2 starts from their own round-1 answer
+
+
+def test_export_page_adds_what_the_room_said_when_a_room_is_attached(db: ws.Store, dataset) -> None:  # noqa: ANN001
+    room = ws.open_room(db, area_code="E08000030", title="Board", named=False)
+    at = facilitator({"room": room.code, "admin": room.admin_token})
+    at.switch_page("pages/9_Export.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("What the room said" in c.value for c in at.caption)
+    plain = AppTest.from_file(APP, default_timeout=60)
+    plain.query_params["area"] = "E08000030"
+    plain.switch_page("pages/9_Export.py").run()
+    assert not any("What the room said" in c.value for c in plain.caption)
