@@ -3,8 +3,9 @@
 The database is ``LUPE_DATABASE_URL`` when it is set; otherwise a throwaway PostgreSQL cluster is
 started for the run (``lupserve.pgtemp``) and removed at the end: say so loudly, its rooms are lost.
 Every replica gets the same ``server.cookieSecret`` (through the environment, never the command
-line) and the repo's ``.streamlit/config.toml``. HAProxy listens on ``--port`` and keeps a browser
-on its replica with a cookie.
+line) and the repo's ``.streamlit/config.toml``, and draws one page before it takes visitors (a
+fresh process spends seconds loading data on its first page). HAProxy listens on ``--port`` and
+keeps a browser on its replica with a cookie.
 
 Signals: SIGTERM or SIGINT stops everything gracefully (each replica is set to ``drain`` in HAProxy,
 given ``--grace`` seconds to finish what it is doing, taken out of rotation, then sent SIGTERM);
@@ -14,6 +15,7 @@ SIGHUP restarts the replicas one at a time (a rolling restart, e.g. after a code
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib.util
 import os
 import secrets
@@ -32,6 +34,7 @@ from lupserve.haproxy import HAProxy
 from lupserve.procs import ROOT, Server, free_port, health_ok, launch
 
 DATABASE_VAR = "LUPE_DATABASE_URL"
+WARM_QUERY = "area=E08000030"  # any council: the data and the shared caches are what a first page loads
 
 
 def log(message: str) -> None:
@@ -84,6 +87,7 @@ class Deployment:
             self.servers[name] = self._launch(name)
         for name in self.names:
             self.servers[name].wait_healthy()
+            self.warm(name)
         self.port = self.port or free_port()
         self.haproxy = HAProxy(self.folder, self.bind_host, self.port, list(self.ports.items()),
                                self.check_interval_ms)
@@ -133,15 +137,36 @@ class Deployment:
             self.servers[name] = server
         return server
 
+    def warm(self, name: str) -> float:
+        """Draw a first page on replica ``name`` directly (not through HAProxy); seconds it took.
+
+        A fresh process loads the data and fills its caches on its first page (seconds of CPU): this
+        way that page is drawn for nobody, before the replica takes visitors.
+        """
+        from bench.wsclient import StSession  # websockets is a dependency of Streamlit itself
+
+        async def visit() -> float:
+            session = StSession(self.servers[name].port, query_string=WARM_QUERY)
+            try:
+                await session.connect()
+                return (await session.first_run(timeout=120)).seconds
+            finally:
+                await session.close()
+
+        return asyncio.run(visit())
+
     def admit(self, name: str) -> None:
-        """Once healthy: back in rotation (out of ``maint`` if a graceful stop put it there), and UP."""
+        """Once healthy and warmed: back in rotation (out of ``maint``), and UP."""
         self.servers[name].wait_healthy(poll=0.01)
+        self.warm(name)
         if self.haproxy is not None:
             self.haproxy.set_state(name, "ready")
             self.haproxy.wait_status(name, "UP")
 
     def start_replica(self, name: str) -> Server:
-        """Start (or restart) replica ``name`` on its port; return once HAProxy routes to it."""
+        """Start (or restart) replica ``name`` on its port; return once warmed and HAProxy routes to it."""
+        if self.haproxy is not None and self.haproxy.running:
+            self.haproxy.set_state(name, "maint")  # no visitor reaches it before it is warm
         server = self.launch_replica(name)
         self.admit(name)
         return server
