@@ -15,7 +15,6 @@ SIGHUP restarts the replicas one at a time (a rolling restart, e.g. after a code
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib.util
 import os
 import secrets
@@ -31,7 +30,7 @@ from pathlib import Path
 
 from lupserve import pgtemp
 from lupserve.haproxy import HAProxy
-from lupserve.procs import ROOT, Server, free_port, health_ok, launch
+from lupserve.procs import ROOT, Server, free_port, health_ok, launch, run_async
 
 DATABASE_VAR = "LUPE_DATABASE_URL"
 WARM_QUERY = "area=E08000030"  # any council: the data and the shared caches are what a first page loads
@@ -153,7 +152,7 @@ class Deployment:
             finally:
                 await session.close()
 
-        return asyncio.run(visit())
+        return run_async(visit())
 
     def admit(self, name: str) -> None:
         """Once healthy and warmed: back in rotation (out of ``maint``), and UP."""

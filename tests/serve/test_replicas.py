@@ -7,12 +7,12 @@ browser would; each run must draw Walsall's Overview, so a replica that answers 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
 
 from bench.wsclient import StSession
+from lupserve.procs import run_async
 from lupserve.serve import Deployment
 
 QUERY = "area=E08000030"
@@ -51,7 +51,7 @@ def test_newcomers_are_spread_and_a_cookie_keeps_a_browser_on_its_replica(deploy
         for s in (s1, s2, s3):
             await s.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_a_graceful_stop_drains_then_sends_its_visitors_to_the_other_replica(deployment: Deployment) -> None:
@@ -64,7 +64,7 @@ def test_a_graceful_stop_drains_then_sends_its_visitors_to_the_other_replica(dep
         assert _served_by(cookies) == "r1"  # redispatched and re-cookied
         await session.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
     deployment.start_replica("r2")
     assert deployment.haproxy.states()["r2"].status == "UP"
 
@@ -80,4 +80,4 @@ def test_haproxy_marks_a_killed_replica_down_and_its_visitors_reach_the_other(de
         assert _served_by(cookies) == "r2"
         await session.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())

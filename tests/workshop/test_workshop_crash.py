@@ -53,6 +53,7 @@ def test_sigkill_of_the_streamlit_server_loses_no_confirmed_answer(tmp_path: Pat
     from bench.server import streamlit
     from bench.workshop import Client
     from bench.wsclient import StSession
+    from lupserve.procs import run_async
 
     url = f"sqlite:///{tmp_path / 'workshop.sqlite3'}"
     store = open_store(url)
@@ -104,7 +105,7 @@ def test_sigkill_of_the_streamlit_server_loses_no_confirmed_answer(tmp_path: Pat
         await asyncio.gather(*tasks)
 
     with streamlit("app.py") as server:
-        asyncio.run(workshop(server))
+        run_async(workshop(server))  # Playwright may hold a running loop in this thread
         assert server.proc.wait(10) == -signal.SIGKILL
     res = ws.results(open_store(url), room.code)
     stored = {r.participant - 1: r.payload["points"] for r in res.rows if r.kind == "priorities"}
