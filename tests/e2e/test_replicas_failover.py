@@ -19,9 +19,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from lupcore.workshop import service as ws
 from lupcore.workshop.store import close_store, database_url, open_store
 from lupserve.serve import Deployment
+from lupui.workshop import SHORT  # the live panel's labels, one per activity
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1")
+PEOPLE = "People joined"
 IDEA = "Share of bus journeys under 30 minutes"
 IDEA_2 = "Young people in apprenticeships"
 SCREENSHOTS = os.environ.get("LUPE_SCREENSHOTS", "")  # a folder: keep pictures of both pages after the failover
@@ -108,9 +110,9 @@ def test_participant_on_a_killed_replica_reconnects_to_the_other_and_finds_every
     states = replicas.haproxy.states()
     assert states["r1"].current_sessions >= 1 and states["r2"].current_sessions >= 1  # both websockets are live
     # the facilitator, on the other process, sees the participant and the answer (live fragment, no reload)
-    expect(_answers_metric(facilitator, "People in the room")).to_have_text("1")
-    expect(_answers_metric(facilitator, "Proposed local metrics")).to_have_text("1 answers")
-    expect(_answers_metric(facilitator, "Mission RAG")).to_have_text("1 answers")
+    expect(_answers_metric(facilitator, PEOPLE)).to_have_text("1")
+    expect(_answers_metric(facilitator, SHORT["ideas"])).to_have_text("1")
+    expect(_answers_metric(facilitator, SHORT["rag"])).to_have_text("1")
 
     replicas.kill_replica("r1")  # SIGKILL mid-workshop: r1 finishes nothing
     replicas.haproxy.wait_status("r1", "DOWN", timeout=15)
@@ -130,7 +132,7 @@ def test_participant_on_a_killed_replica_reconnects_to_the_other_and_finds_every
     res = ws.results(store, room.code)
     assert [text for _, text, _ in res.ideas] == [IDEA_2]
     assert res.counts["rag"] == 1
-    expect(_answers_metric(facilitator, "People in the room")).to_have_text("1")
+    expect(_answers_metric(facilitator, PEOPLE)).to_have_text("1")
     assert replicas.haproxy.states()["r1"].status == "DOWN"
     if SCREENSHOTS:
         phone.screenshot(path=f"{SCREENSHOTS}/failover-phone.png", full_page=True)
