@@ -253,11 +253,21 @@ def reveal(res: ws.Results, kinds: set[str], presenter: bool) -> None:
                 st.dataframe(pd.DataFrame(reasons), hide_index=True, width="stretch")  # cells: plain text
     if "ideas" in kinds:
         st.subheader("Proposed local metrics")
-        approved = [{"From": who, "Idea": text} for who, text, ok in res.ideas if ok]
+        approved = [{"From": _who(res, who), "Idea": text} for who, text, ok in res.ideas if ok]
         if approved:
             st.dataframe(pd.DataFrame(approved), hide_index=True, width="stretch")
         else:
             st.info("No ideas approved yet.")
+
+
+def _who(res: ws.Results, pseudonym: str) -> str:
+    """The name a person gave in a named room (plain text), else their pseudonym."""
+    if res.room.named:
+        number = int(pseudonym[1:])
+        name = next((r.name for r in res.rows if r.participant == number and r.name), None)
+        if name:
+            return f"{name} ({pseudonym})"
+    return pseudonym
 
 
 def _reveal_priorities(res: ws.Results, doc: dict, names: dict[int, str]) -> None:
@@ -313,7 +323,7 @@ def moderation(room: ws.Room) -> None:
     st.subheader("Ideas waiting for approval")
     for who, text, ok in res.ideas:
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
-        c1.text(f"{who}: {text}")
+        c1.text(f"{_who(res, who)}: {text}")
         number = int(who[1:])
         c2.button("Hide" if ok else "Approve", key=f"ws_idea_{number}",
                   on_click=lambda n=number, a=not ok: ws.approve_idea(store(), code, admin, n, a))

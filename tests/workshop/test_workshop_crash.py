@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lupcore.workshop import service as ws
@@ -53,7 +54,6 @@ def test_sigkill_of_the_streamlit_server_loses_no_confirmed_answer(tmp_path: Pat
     from bench.server import streamlit
     from bench.workshop import Client
     from bench.wsclient import StSession
-    from lupserve.procs import run_async
 
     url = f"sqlite:///{tmp_path / 'workshop.sqlite3'}"
     store = open_store(url)
@@ -104,8 +104,9 @@ def test_sigkill_of_the_streamlit_server_loses_no_confirmed_answer(tmp_path: Pat
         stop.set()
         await asyncio.gather(*tasks)
 
-    with streamlit("app.py") as server:
-        run_async(workshop(server))  # Playwright may hold a running loop in this thread
+    with streamlit("app.py") as server, ThreadPoolExecutor(1) as pool:
+        # A thread of its own: after the browser tests, this thread already has Playwright's event loop.
+        pool.submit(asyncio.run, workshop(server)).result()
         assert server.proc.wait(10) == -signal.SIGKILL
     res = ws.results(open_store(url), room.code)
     stored = {r.participant - 1: r.payload["points"] for r in res.rows if r.kind == "priorities"}

@@ -202,3 +202,20 @@ def test_export_page_adds_what_the_room_said_when_a_room_is_attached(db: ws.Stor
     plain.query_params["area"] = "E08000030"
     plain.switch_page("pages/9_Export.py").run()
     assert not any("What the room said" in c.value for c in plain.caption)
+
+
+def test_ideas_are_moderated_and_shown_as_plain_text(db: ws.Store, dataset) -> None:  # noqa: ANN001
+    vocab = vocabulary(dataset)
+    room = ws.open_room(db, area_code="E08000030", title="Board", named=True)
+    ws.set_state(db, room.code, room.admin_token, "ideas", "open")
+    for name, idea in (("Asha", "**Bus** punctuality [x](http://example.org)"), ("Ben", "Empty shops")):
+        t, _ = ws.join(db, room.code, name=name)
+        ws.answer(db, room.code, t, "ideas", {"text": idea}, vocab)
+    ws.set_state(db, room.code, room.admin_token, "ideas", "revealed")
+    at = facilitator({"room": room.code, "admin": room.admin_token})
+    assert "No ideas approved yet." in [i.value for i in at.info]  # nothing shown before approval
+    assert [t.value for t in at.text][:2] == ["Asha (P01): **Bus** punctuality [x](http://example.org)",
+                                              "Ben (P02): Empty shops"]  # st.text: never Markdown
+    next(b for b in at.button if b.label == "Approve").click().run()
+    shown = at.dataframe[-1].value
+    assert list(shown["From"]) == ["Asha (P01)"] and list(shown["Idea"]) == ["**Bus** punctuality [x](http://example.org)"]
