@@ -125,8 +125,11 @@ def test_participant_on_a_killed_replica_reconnects_to_the_other_and_finds_every
     assert _replica_of(phone_ctx) == "r2"
     assert "p=" in phone.url  # the identity was in the link all along
 
-    # and the workshop goes on from r2: a changed answer reaches the facilitator
+    # and the workshop goes on from r2: a changed answer reaches the facilitator. Type only once the
+    # rebuilt page has finished its run (a run still drawing would put the stored answer back in the box)
+    phone.locator(READY).wait_for(state="attached")
     phone.get_by_label("Your idea").fill(IDEA_2)
+    expect(phone.get_by_label("Your idea")).to_have_value(IDEA_2)
     phone.get_by_role("button", name="Send my idea").click()
     expect(phone.get_by_text("Proposed local metrics: saved at")).to_be_visible()
     res = ws.results(store, room.code)
