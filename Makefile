@@ -4,8 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 SHARED ?= ../shared
+REPLICAS ?= 2
+SERVE_PORT ?= 8080
+# With Debian's postgresql installed, tests run against a throwaway cluster (lupserve/pgtemp.py);
+# without it the PostgreSQL tests say loudly that they did not run (in CI they fail).
+WITH_PG := $(BIN)/python -m lupserve.pgtemp run --if-available --
 
-.PHONY: run test test-fast coverage data bench lint help
+.PHONY: run serve test test-fast coverage data bench soak lint help
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -29,11 +34,14 @@ $(VENV)/.dev: requirements-dev.txt requirements-data.txt $(VENV)/.runtime
 run: $(VENV)/.runtime  ## start the app on http://localhost:8501 with the committed data
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
 
+serve: $(VENV)/.runtime  ## REPLICAS app processes behind HAProxy on http://localhost:8080, PostgreSQL from LUPE_DATABASE_URL
+	$(BIN)/python -m lupserve --replicas $(REPLICAS) --port $(SERVE_PORT)
+
 test: $(VENV)/.dev  ## the whole suite: core, AppTest and real-browser tests
-	$(BIN)/python -m pytest
+	$(WITH_PG) $(BIN)/python -m pytest
 
 test-fast: $(VENV)/.dev  ## everything except the browser journeys
-	$(BIN)/python -m pytest -m "not browser"
+	$(WITH_PG) $(BIN)/python -m pytest -m "not browser"
 
 coverage: $(VENV)/.dev  ## statement coverage of lupcore and lupui by the non-browser tests
 	$(BIN)/python -m coverage run --source=lupcore,lupui -m pytest -m "not browser"
@@ -45,6 +53,9 @@ data: $(VENV)/.data  ## rebuild data/ from the raw ONS files in $(SHARED) and th
 
 bench: $(VENV)/.dev  ## performance figures, one `name: value unit` line each
 	@$(BIN)/python -m bench
+
+soak: $(VENV)/.dev  ## 50 simulated people for 10 minutes through HAProxy: errors and memory growth per process
+	@$(BIN)/python -m bench.soak
 
 lint: $(VENV)/.dev  ## ruff
 	$(BIN)/python -m ruff check .

@@ -7,6 +7,11 @@ from lupcore.format import format_number, format_value
 from lupui import data, render, state
 from lupui.frame import ROOT, frame
 
+if state.join_link()[0] is not None:  # /?join=CODE: a workshop participant's phone, not the Overview
+    from lupui.workshop import participant_page
+
+    participant_page()
+    st.stop()
 ctx = frame("Overview")
 ds, area = ctx.dataset, ctx.area
 facts = describe(ds, area)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from lupcore.settings import (
     AGGREGATIONS,
+    LOCAL_CONTROL_LEVELS,
     MAX_KILLER_METRICS,
     MINIMUM_PRESETS,
     NORMALISATIONS,
@@ -167,6 +168,7 @@ _SETTINGS_KEYS: dict[str, tuple[str, Callable[[str], object]]] = {
     "mw": ("mission_weights", lambda t: _pairs(t, _weight, lambda k: _mission(k))),
     "iw": ("indicator_weights", lambda t: _pairs(t, _weight, _ident)),
     "ex": ("excluded", lambda t: frozenset(_ids(200)(t))),
+    "lc": ("control", lambda t: _pairs(t, _choice(LOCAL_CONTROL_LEVELS), _ident)),
 }
 
 
@@ -255,7 +257,8 @@ def _checked(state: ViewState, notices: list[str], known_area: Callable[[str], b
     if known_metric is not None:
         s = state.settings
         unknown = {i for i in s.excluded | set(s.killer) if not known_metric(i)}
-        unknown |= {i for i, _ in s.indicator_weights + s.minimum_overrides + s.target_overrides if not known_metric(i)}
+        unknown |= {i for i, _ in s.indicator_weights + s.minimum_overrides + s.target_overrides + s.control
+                    if not known_metric(i)}
         unknown |= {i for i, _ in state.baseline if not known_metric(i)}
         unknown |= {i for _, changes in state.scenarios for i, _ in changes if not known_metric(i)}
         if unknown:
@@ -295,7 +298,8 @@ def encode_query(state: ViewState) -> dict[str, str]:
               "agg": (s.aggregation, d.aggregation), "wp": (s.weight_preset, d.weight_preset)}
     out.update({k: v for k, (v, default) in simple.items() if v != default})
     for key, value in (("minx", s.minimum_overrides), ("tgtx", s.target_overrides), ("cmin", s.custom_minimum),
-                       ("ctgt", s.custom_target), ("mw", s.mission_weights), ("iw", s.indicator_weights)):
+                       ("ctgt", s.custom_target), ("mw", s.mission_weights), ("iw", s.indicator_weights),
+                       ("lc", s.control)):
         if value:
             out[key] = _join_pairs(tuple(sorted(value)))
     if s.evidence_based:

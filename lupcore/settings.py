@@ -37,11 +37,12 @@ WEIGHT_PRESETS: dict[str, str] = {
     "local_control": "By local control: metrics the council controls count more",
 }
 MAX_KILLER_METRICS = 8
+LOCAL_CONTROL_LEVELS: tuple[str, ...] = ("high", "medium", "low")
 AVAILABILITY_THRESHOLD = 2 / 3  # COINr's example data-availability rule (methods §3.4.3)
 # The fields that move the benchmarks or the normaliser; the rest (weights, exclusions, RAG rule) only re-score.
 FIT_FIELDS = ("minimum", "target", "minimum_overrides", "target_overrides", "custom_minimum", "custom_target",
               "normalisation", "aggregation")
-PAIR_FIELDS = ("minimum_overrides", "target_overrides", "custom_minimum", "custom_target", "mission_weights",
+PAIR_FIELDS = ("minimum_overrides", "target_overrides", "custom_minimum", "custom_target", "mission_weights", "control",
                "indicator_weights")
 
 
@@ -67,6 +68,7 @@ class Settings:
     killer: tuple[str, ...] = ()
     mission_weights: tuple[tuple[int, float], ...] = ()
     indicator_weights: tuple[tuple[str, float], ...] = ()
+    control: tuple[tuple[str, str], ...] = ()  # local-control ratings that replace the registry's (e.g. a workshop room's)
     excluded: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
@@ -92,6 +94,8 @@ class Settings:
             problems.append(f"unknown benchmark presets {bad}")
         if any(w < 0 for _, w in self.mission_weights + self.indicator_weights):  # type: ignore[operator]
             problems.append("weights cannot be negative")
+        if any(level not in LOCAL_CONTROL_LEVELS for _, level in self.control):
+            problems.append("local control must be high, medium or low")
         if len(self.killer) > MAX_KILLER_METRICS:
             problems.append(f"at most {MAX_KILLER_METRICS} killer metrics")
         if problems:

@@ -32,6 +32,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/8_Local_metrics.py", "Local metrics", ":material/upload_file:"),
     ("pages/9_Export.py", "Export and session", ":material/download:"),
     ("pages/10_Data_and_methods.py", "Data and methods", ":material/menu_book:"),
+    ("pages/11_Workshop.py", "Workshop", ":material/how_to_vote:"),
 )
 OGL = ("Contains public sector information licensed under the "
        "[Open Government Licence v3.0](https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). "

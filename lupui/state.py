@@ -118,3 +118,58 @@ def widget(key: str, default: Any = None) -> Any:
 def forget_widget(key: str) -> None:
     """Drop a widget's state so it is drawn afresh from the view state (e.g. an editor after a preset change)."""
     st.session_state.pop(key, None)
+
+
+# ----- workshop rooms: the participant's identity lives in the link, the facilitator's token in the session --
+
+_WORKSHOP = "lupe_workshop"
+
+
+def join_link() -> tuple[str | None, str | None]:
+    """``(code, participant token)`` from ``/?join=CODE&p=TOKEN`` (either may be missing)."""
+    return st.query_params.get("join"), st.query_params.get("p")
+
+
+def set_join_link(code: str, token: str | None = None) -> None:
+    """Put the room and the participant's token in the link, so a reloaded phone comes back to its answers."""
+    st.query_params.from_dict({"join": code, **({"p": token} if token else {})})
+
+
+def take_facilitator_link() -> None:
+    """Move ``?room=CODE&admin=TOKEN`` from the URL into the session (kept off a projected address bar)."""
+    room, admin = st.query_params.get("room"), st.query_params.get("admin")
+    if room and admin:
+        set_facilitator(room, admin)
+    for key in ("room", "admin"):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def facilitator() -> tuple[str, str] | None:
+    """``(code, admin token)`` of the room this session runs, if any."""
+    return st.session_state.get(_WORKSHOP, {}).get("facilitator")
+
+
+def set_facilitator(code: str, admin: str) -> None:
+    st.session_state.setdefault(_WORKSHOP, {})["facilitator"] = (code, admin)
+
+
+def clear_facilitator() -> None:
+    st.session_state.setdefault(_WORKSHOP, {}).pop("facilitator", None)
+
+
+def client_key() -> str:
+    """A random id for this browser session: the key failed joins are counted against (never an IP)."""
+    import secrets
+
+    box = st.session_state.setdefault(_WORKSHOP, {})
+    return box.setdefault("client", secrets.token_hex(8))
+
+
+def workshop_memo(key: str, default: Any = None) -> Any:
+    """A small per-session workshop value (e.g. the room version a view last drew)."""
+    return st.session_state.get(_WORKSHOP, {}).get(key, default)
+
+
+def set_workshop_memo(key: str, value: Any) -> None:
+    st.session_state.setdefault(_WORKSHOP, {})[key] = value

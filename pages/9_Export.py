@@ -1,5 +1,6 @@
 """Export and session: take the summary away (PDF, PowerPoint, Excel, CSV) and save or restore the session."""
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -9,7 +10,7 @@ from lupcore.foresight import progress_frame, scenario_frame, scenarios_from_vie
 from lupcore.restore import restore_session
 from lupcore.session import Decoded, SessionFileError, to_session_file
 from lupcore.uploads import local_metric_to_dict
-from lupui import state
+from lupui import state, workshop
 from lupui.foresight import progress, scenario_result
 from lupui.frame import frame
 from lupui.scoring import current
@@ -30,12 +31,15 @@ else:
     prog = progress_frame(progress(now, area.code, view.baseline, now.local.observations)) if view.baseline else None
     results = [scenario_result(now, area.code, s) for s in scenarios_from_view(view.scenarios)]
     what_if = scenario_frame(results) if results else None
+    said = workshop.attached_room_said()  # "What the room said" when this session runs a workshop room
+    if said:
+        st.caption("The PDF and PowerPoint include “What the room said” from your workshop room.")
 
     def make(fmt: str):  # the download button calls this lazily, on a separate thread
         def build() -> bytes:
             bundle = build_bundle(ds, engine, area.code, view, peers, progress=prog, scenarios=what_if,
                                   card=card, notes=notes)
-            return export(bundle, fmt)
+            return export(replace(bundle, room_said=said), fmt)
         return build
 
     labels = {"pdf": ("PDF report (2–4 pages)", ":material/picture_as_pdf:"),

@@ -18,6 +18,10 @@ if str(ROOT) not in sys.path:  # `pytest` as well as `python -m pytest` must fin
 
 from lupcore.data._dataset import Dataset, load_dataset  # noqa: E402
 
+POSTGRES_VAR = "LUPE_TEST_POSTGRES_URL"
+POSTGRES_HINT = ("start a throwaway cluster around the run: `make test` does it when Debian's postgresql is installed "
+                 "(apt-get install postgresql), or `python3 -m lupserve.pgtemp run -- .venv/bin/pytest ...`")
+POSTGRES_NOT_RUN = "PostgreSQL NOT TESTED"
 CHROMIUM_HINT = "install Debian's chromium: apt-get install chromium (or point CHROMIUM at a Chromium binary)"
 
 
@@ -35,6 +39,31 @@ def repo_root() -> Path:
 def dataset() -> Dataset:
     """The committed ``data/`` loaded once per run; read-only, like the app's cached copy."""
     return load_dataset()
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def require_postgres_url() -> str:
+    """``LUPE_TEST_POSTGRES_URL`` (a SQLAlchemy URL for psycopg 3); in CI its absence FAILS the test.
+
+    On a developer machine without PostgreSQL the test is skipped with a reason that the run's
+    summary repeats in a banner, so nobody mistakes a green run for a tested PostgreSQL path.
+    """
+    url = os.environ.get(POSTGRES_VAR, "").strip()
+    if url:
+        return url
+    message = f"{POSTGRES_VAR} is not set: {POSTGRES_HINT}"
+    if in_ci():
+        pytest.fail(f"CI must test PostgreSQL: {message}", pytrace=False)
+    pytest.skip(f"{POSTGRES_NOT_RUN}: {message}")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The throwaway PostgreSQL cluster of this run (see ``require_postgres_url``)."""
+    return require_postgres_url()
 
 
 @pytest.hookimpl(trylast=True)  # after `-m`/`-k` deselection, so `-m "not browser"` runs without Chromium
@@ -55,7 +84,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not skipped:
         return
     terminalreporter.section("skipped tests (each one is a check that did not run)", yellow=True)
+    no_postgres = 0
     for report in skipped:
         longrepr = report.longrepr
         reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        no_postgres += POSTGRES_NOT_RUN in reason
         terminalreporter.line(f"SKIPPED {report.nodeid}: {reason}", yellow=True)
+    if no_postgres:
+        terminalreporter.section(f"{no_postgres} POSTGRESQL TEST(S) DID NOT RUN", red=True, bold=True)
+        terminalreporter.line(f"{POSTGRES_VAR} was not set. {POSTGRES_HINT}. In CI (CI=true) they fail instead.",
+                              red=True, bold=True)

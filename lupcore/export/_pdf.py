@@ -209,6 +209,7 @@ def _method(writer: PdfWriter, bundle: ReportBundle, tables: dict[str, pd.DataFr
 def _build(writer: PdfWriter, bundle: ReportBundle, tables: dict[str, pd.DataFrame], pngs: dict[str, bytes],
            fit: _Fit) -> tuple[bytes, int]:
     story = (_headline(writer, bundle) + _missions(writer, tables) + _summary(writer, bundle)
+             + (_bullets(writer, "What the room said", bundle.room_said) if bundle.room_said else [])
              + _scorecard(writer, tables) + _peers(writer, bundle, tables) + _optional(writer, tables, fit)
              + _charts(writer, bundle, pngs, fit) + _method(writer, bundle, tables))
     out = io.BytesIO()

@@ -246,6 +246,9 @@ def export_pptx(bundle: ReportBundle) -> bytes:
     _missions_slides(deck, bundle, tables)
     _scorecard_slides(deck, bundle, tables)
     _summary_slide(deck, bundle)
+    if bundle.room_said:  # a workshop room is attached: its view, in plain text (never markup)
+        _box(_slide(deck, bundle, "What the room said"), MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, Inches(5.6),
+             [f"• {line}" for line in bundle.room_said], size=14)
     _peers_slide(deck, bundle, tables)
     _optional_slides(deck, bundle, tables)
     _spine_slides(deck, bundle)

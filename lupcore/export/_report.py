@@ -75,6 +75,7 @@ class ReportBundle:
     data_note: str
     link_query: tuple[tuple[str, str], ...]
     notes: tuple[str, ...] = ()
+    room_said: tuple[str, ...] = ()  # "What the room said" when a workshop room is attached (lupcore.workshop)
 
     @property
     def area_name(self) -> str:

@@ -264,6 +264,7 @@ def settings_lines(dataset: Dataset, engine: Engine, card: Scorecard,
         ("Killer metrics", _labels(dataset, card, s.killer) if s.weight_preset == "killer" else "not used"),
         ("Mission weights", "; ".join(mission_w) or "all missions count the same"),
         ("Metric weights changed", "; ".join(metric_w) or "none"),
+        ("Local control changed", "; ".join(f"{_labels(dataset, card, [i])}: {v}" for i, v in s.control) or "none"),
         ("Metrics left out", _labels(dataset, card, sorted(s.excluded))),
         ("Red needs statistical evidence", "yes: the whole 95% interval (or one MAD) must be below the minimum"
          if s.evidence_based else "no: any value below the minimum is red"),

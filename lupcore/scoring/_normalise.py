@@ -15,7 +15,7 @@ import numpy as np
 
 from lupcore import stats
 from lupcore.data import Panel
-from lupcore.model import CAPITALS, LOCAL_CONTROL_WEIGHT, Role
+from lupcore.model import CAPITALS, LOCAL_CONTROL_WEIGHT, LocalControl, Role
 from lupcore.scoring._thresholds import Benchmarks
 from lupcore.settings import AVAILABILITY_THRESHOLD, Settings
 
@@ -122,6 +122,7 @@ def fit_normaliser(panel: Panel, bench: Benchmarks, settings: Settings) -> Norma
 def indicator_weights(panel: Panel, settings: Settings) -> np.ndarray:
     """Weight of each panel indicator within its mission (0 = not scored)."""
     overrides = dict(settings.indicator_weights)
+    control = dict(settings.control)
     weights = np.zeros(len(panel.indicators))
     for j, meta in enumerate(panel.indicators):
         if not meta.scorable or meta.id in settings.excluded:
@@ -131,7 +132,7 @@ def indicator_weights(panel: Panel, settings: Settings) -> np.ndarray:
         elif settings.weight_preset == "killer":
             w = 1.0 if meta.id in settings.killer else 0.0
         elif settings.weight_preset == "local_control":
-            w = LOCAL_CONTROL_WEIGHT[meta.local_control]
+            w = LOCAL_CONTROL_WEIGHT[LocalControl(control[meta.id]) if meta.id in control else meta.local_control]
         else:
             w = 1.0
         weights[j] = float(overrides.get(meta.id, w))

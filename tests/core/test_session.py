@@ -193,3 +193,14 @@ def test_a_comparator_set_name_survives_the_link_and_is_cleaned() -> None:
     assert decode_query(encode_query(state)).state == state
     decoded = decode_query({"peers": "custom", "setname": "  <b>Black</b>\n   Country " + "x" * 60})
     assert decoded.state.peers.name == "bBlack/b Country " + "x" * 23 and not decoded.notices
+
+
+def test_local_control_ratings_travel_in_the_link_and_change_local_control_weights() -> None:
+    from lupcore.session import ViewState, decode_query, encode_query
+    from lupcore.settings import Settings
+
+    state = ViewState(settings=Settings(weight_preset="local_control", control=(("gva_per_hour", "high"),)))
+    query = encode_query(state)
+    assert query["lc"] == "gva_per_hour:high"
+    assert decode_query(query).state == state
+    assert decode_query({"lc": "gva_per_hour:total"}).notices  # a bad level is dropped with a notice

@@ -9,12 +9,6 @@ server is aborted, so the tests are hermetic and cannot pass or fail because of 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,60 +17,24 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from lupserve.procs import streamlit
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1")
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
-START_TIMEOUT_S = 60
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
 def streamlit_server(script: str = "app.py", *extra: str) -> Iterator[str]:
-    """``streamlit run`` headless from the repo root (so .streamlit/config.toml applies); yields its URL."""
-    port = free_port()
-    log_dir = Path(tempfile.gettempdir()) / "lupe-e2e"  # not test-results/, which pytest-playwright empties
-    log_dir.mkdir(exist_ok=True)
-    log_path = log_dir / f"streamlit-{port}.log"
-    with log_path.open("w", encoding="utf-8") as log_file:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
-             "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
-             "--server.fileWatcherType=none", "--server.runOnSave=false", *extra],
-            cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(proc, url, log_path)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+    """``streamlit run`` headless from the repo root (so .streamlit/config.toml applies); yields its URL.
 
-
-def _wait_healthy(proc: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as resp:
-                if resp.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"streamlit did not answer /_stcore/health within {START_TIMEOUT_S} s; see {log_path}")
+    Logs go to the temporary folder's lupe-e2e/ (not test-results/, which pytest-playwright empties).
+    """
+    with streamlit(script, *extra, log_dir="lupe-e2e") as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,3 @@
+from lupserve.serve import main
+
+raise SystemExit(main())

@@ -1,0 +1,29 @@
+"""Workshop: open a live room, let people join from their phones, reveal what the room thinks and adopt it."""
+
+import streamlit as st
+
+from lupui import state, workshop
+from lupui.frame import frame
+
+state.take_facilitator_link()  # before frame(): the secret link moves into the session, off the address bar
+ctx = frame("Workshop")
+ds, area, view = ctx.dataset, ctx.area, ctx.view
+room = workshop.facilitator_room()
+if room is None:
+    st.title("Workshop")
+    st.markdown("Run a live session: people join from their phones with a code, split 100 points across the "
+                "missions, pick killer metrics, rate local control and the missions, and propose local metrics. "
+                "You reveal the results on the projector and can adopt them as the scorecard's weights.")
+    workshop.open_room_form(ds, area)
+    st.page_link("app.py", label="Taking part? Join a room with its code", icon=":material/login:",
+                 query_params={"join": ""})
+    st.stop()
+
+workshop.room_header(room, view.presenter)
+if not view.presenter:
+    workshop.activity_controls(room, ds)
+workshop.live_panel(room.code, view.presenter)
+if not view.presenter:
+    workshop.moderation(room)
+    workshop.adopt_panel(ds, room)
+    workshop.downloads_and_delete(ds, room)
