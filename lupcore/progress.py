@@ -25,6 +25,7 @@ from lupcore.periods import parse_period
 from lupcore.rag import RAG_BY_CODE
 from lupcore.rescore import score_rows
 from lupcore.scorecard import Engine
+from lupcore.value_notes import trend_note
 
 IMPROVING, WORSENING, NO_CLEAR = "improving", "worsening", "no clear change"
 
@@ -134,7 +135,8 @@ def metric_progress(dataset: Dataset, engine: Engine, area_code: str, indicator_
         return _empty(history, base, rag, "no history", " ".join(("No history.", *history.notes[-1:])))
     last = history.points.iloc[-1]
     if str(last["period"]) == base.period:
-        text = (f"Only one period ({base.label}), so no change can be measured yet." if len(history.points) == 1 else
+        text = (trend_note(meta) or f"Only one period ({base.label}), so no change can be measured yet."
+                if len(history.points) == 1 else
                 f"The latest value is from the baseline period ({base.label}), so there is no change to measure.")
         return _empty(history, base, rag, "one period only", text)
     direction, significance = _judge(meta, base, last)

@@ -21,6 +21,7 @@ from lupcore.history import History, choose_baseline, horizon_period, load_histo
 from lupcore.model import IndicatorMeta
 from lupcore.periods import display_label
 from lupcore.scorecard import Engine
+from lupcore.value_notes import trend_note
 
 MIN_POINTS, MIN_SPAN = 5, 5.0  # methods §5.5.5
 RELAXED_POINTS, RELAXED_SPAN = 3, 2.0  # the clearly labelled relaxed mode
@@ -202,7 +203,8 @@ def project_metric(dataset: Dataset, engine: Engine, area_code: str, indicator_i
                            min_span=RELAXED_SPAN if relaxed else MIN_SPAN)
     if fit is None:
         span = float(used["t"].max() - used["t"].min()) if len(used) else 0.0
-        return _short(meta, area_code, "not enough data", _too_few(len(used), span, relaxed), history, relaxed, tr.name)
+        reason = trend_note(meta) or _too_few(len(used), span, relaxed)  # one published period: say so plainly
+        return _short(meta, area_code, "not enough data", reason, history, relaxed, tr.name)
     label, t0 = horizon_period(history, horizon_year)
     limit = fit.t_max + (fit.t_max - fit.t_min)
     if not trends.extrapolation_ok(fit, t0):

@@ -20,6 +20,7 @@ from lupcore.panel import Panel
 from lupcore.rag import RAG_BY_CODE, classify, classify_scores
 from lupcore.scoring import Normaliser, Scores, fit_normaliser, score_panel
 from lupcore.settings import Settings
+from lupcore.value_notes import mission_coverage, mission_status_label, value_note
 
 NATION_GROUP = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
 TIER_GROUP = {"ltla": "local authorities", "utla": "upper-tier authorities", "cauth": "combined authorities"}
@@ -78,6 +79,7 @@ class MetricRow:
     weight: float
     from_upper_tier: bool
     direction: str  # improving / worsening / no clear change / "" (judged on the latest change)
+    note: str = ""  # whose value this is when not the area's own (county, partnership, force, region)
 
     @property
     def red_red(self) -> bool:
@@ -93,6 +95,8 @@ class MissionRow:
     applicable: int
     score_at_minimum: float | None
     score_at_target: float | None
+    coverage_text: str = ""  # "3 of 4 metrics", "not applicable in Wales", "not rated: context only"…
+    status_text: str = ""  # "Not applicable" where the mission does not apply, else "" (the RAG stands)
 
     @property
     def coverage(self) -> str:
@@ -158,12 +162,16 @@ def build_scorecard(dataset: Dataset, engine: Engine, area_code: str, missions: 
             clear=None if np.isnan(engine.clear[row, j]) else bool(engine.clear[row, j]),
             score=_num(scores.metric[row, j]), weight=float(scores.weights[j]), from_upper_tier=from_upper,
             direction=direction_of_travel(dataset, meta, area_code, source),
+            note=value_note(dataset, meta.id, area_code, county=(area.utla_name or source or "") if source else ""),
         ))
     mission_rag = classify_scores(scores.mission[row], scores.mission_at_minimum[row], scores.mission_at_target[row])
     mission_rows = tuple(
         MissionRow(missions[m], _num(scores.mission[row, m - 1]), RAG_BY_CODE[int(mission_rag[m - 1])],
                    int(scores.mission_present[row, m - 1]), int(scores.mission_applicable[row, m - 1]),
-                   _num(scores.mission_at_minimum[row, m - 1]), _num(scores.mission_at_target[row, m - 1]))
+                   _num(scores.mission_at_minimum[row, m - 1]), _num(scores.mission_at_target[row, m - 1]),
+                   mission_coverage(dataset, missions[m], area_code, int(scores.mission_present[row, m - 1]),
+                                    int(scores.mission_applicable[row, m - 1])),
+                   mission_status_label(missions[m], area_code))
         for m in sorted(missions)
     )
     overall_rag = classify_scores(scores.overall[row:row + 1], scores.overall_at_minimum[row:row + 1],
