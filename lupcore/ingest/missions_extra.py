@@ -132,6 +132,8 @@ def read_c2(path: Path) -> pd.DataFrame:
         for groups in CRIME_GROUPS.values():
             for g in groups:
                 item[g] = _count(rec[g])
+        if all(_count(rec[h]) is None for h in header[6:]):
+            item["kind"] = "empty"  # "unassigned Surrey" carries Kent's force code and no counts at all
         out.append(item)
     return pd.DataFrame(out)
 
