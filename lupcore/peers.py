@@ -20,6 +20,7 @@ import pandas as pd
 
 from lupcore.dataset import Dataset, UnknownAreaError
 from lupcore.model import Role
+from lupcore.value_notes import borrowed_indicators
 
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ (at the end) loads them on first use
     from lupcore.peer_checks import explain as explain
@@ -69,8 +70,13 @@ class PeerGroup:
 
 
 def available_variables(dataset: Dataset) -> tuple[str, ...]:
-    """Context indicators in registry order: the only variables a peer model may use (CIPFA principle)."""
-    return tuple(iid for iid, meta in dataset.indicators.items() if meta.role == Role.CONTEXT)
+    """Context indicators in registry order: the only variables a peer model may use (CIPFA principle).
+
+    A metric that some councils show a wider area's value for (regional R&D, police-force homicide)
+    describes the wider area, not the council, so it is left out.
+    """
+    borrowed = borrowed_indicators(dataset)
+    return tuple(iid for iid, meta in dataset.indicators.items() if meta.role == Role.CONTEXT and iid not in borrowed)
 
 
 def default_variables(dataset: Dataset) -> tuple[str, ...]:

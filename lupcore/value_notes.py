@@ -25,6 +25,35 @@ CONTEXT_ONLY = "not rated: context only"
 NO_MEASURE = "no local measure"
 
 
+BORROWED_KINDS = frozenset({"partnership", "police force area", "region", "nation"})
+
+
+@lru_cache(maxsize=8)
+def _borrowed(data_dir: Path) -> frozenset[str]:
+    path = data_dir / VALUE_SOURCES
+    if not path.exists():
+        return frozenset()
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return frozenset(frame.loc[frame["kind"].isin(BORROWED_KINDS), "indicator_id"])
+
+
+def borrowed_indicators(dataset: Dataset) -> frozenset[str]:
+    """Metrics some councils show a wider area's value for (a partnership, force, region or nation).
+
+    Such a value describes the wider area, so it is never a peer variable (peers are matched on
+    each council's own characteristics).
+    """
+    return _borrowed(Path(dataset.data_dir))
+
+
+def deprivation_context(dataset: Dataset, codes: list[str], indicator_id: str = "iod_overall_rank") -> pd.Series:
+    """Each area's latest deprivation rank (rank 1 = most deprived), NaN outside England: shown beside
+    the peer variables to explain a peer group, never used in the distance."""
+    latest = dataset.latest
+    rows = latest[(latest["indicator_id"] == indicator_id) & latest["area_code"].isin(codes)]
+    return rows.set_index("area_code")["value"].reindex(codes).astype(float).rename(indicator_id)
+
+
 @lru_cache(maxsize=8)
 def _sources(data_dir: Path) -> dict[tuple[str, str], str]:
     path = data_dir / VALUE_SOURCES
