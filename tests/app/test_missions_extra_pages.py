@@ -71,7 +71,7 @@ def test_scorecard_metric_note_names_the_partnership() -> None:
     at = open_page("pages/1_Scorecard.py", area=EAST_DEVON)
     table = next(d.value for d in at.dataframe if "Metric" in d.value.columns).set_index("Metric")
     assert table.loc["Neighbourhood crime", "Note"] == PARTNERSHIP_NOTE
-    assert table.loc["Neighbourhood crime", "Period"] == "2024/25"
+    assert table.loc["Neighbourhood crime", "Period"] == "year to Jun 2025"
 
 
 def test_progress_says_no_trend_for_one_year_of_crime() -> None:

@@ -122,7 +122,7 @@ def test_barnsley_and_sheffield_are_on_2025_codes(ds: Dataset) -> None:
 
 def test_one_year_says_no_trend_can_be_drawn(ds: Dataset) -> None:
     meta = ds.indicators["neighbourhood_crime"]
-    assert trend_note(meta).startswith("Published for one period only (2024/25): no trend can be drawn")
+    assert trend_note(meta).startswith("Published for one period only (year to Jun 2025): no trend can be drawn")
     engine = build_engine(build_panel(ds, "ltla"), Settings())
     progress = metric_progress(ds, engine, WALSALL, "neighbourhood_crime")
     projection = project_metric(ds, engine, WALSALL, "neighbourhood_crime")
@@ -207,3 +207,10 @@ def test_a_registry_row_without_a_known_derivation_fails(ds: Dataset) -> None:
 def test_value_note_prefers_the_county(ds: Dataset) -> None:
     meta = replace(ds.indicators["hle_female"])
     assert value_note(ds, meta.id, BURNLEY, county="Lancashire") == "County value: Lancashire"
+
+
+def test_crime_period_reads_as_the_year_ending_june() -> None:
+    from lupcore.periods import display_label
+
+    assert display_label(CRIME_PERIOD) == "year to Jun 2025"
+    assert display_label("2024-04-01/P1Y") == "2024/25" and display_label("2024-09-01/P1Y") == "2024/25"
