@@ -20,7 +20,7 @@ from lupcore.panel import Panel
 from lupcore.rag import RAG_BY_CODE, classify, classify_scores
 from lupcore.scoring import Normaliser, Scores, fit_normaliser, score_panel
 from lupcore.settings import Settings
-from lupcore.value_notes import mission_coverage, mission_status_label, value_note
+from lupcore.value_notes import mission_coverage, mission_status_label, status_polarity, value_note
 
 NATION_GROUP = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
 TIER_GROUP = {"ltla": "local authorities", "utla": "upper-tier authorities", "cauth": "combined authorities"}
@@ -54,7 +54,7 @@ def build_engine(panel: Panel, settings: Settings, peer_codes: Sequence[str] = (
     bench = benchmarks if benchmarks is not None else compute_benchmarks(panel, settings, peer_codes)
     norm = normaliser if normaliser is not None else fit_normaliser(panel, bench, settings)
     scores = score_panel(panel, bench, norm, settings)
-    polarity = np.array([int(m.polarity) for m in panel.indicators])
+    polarity = status_polarity(panel.indicators)  # context metrics are never red, amber or green
     rag, clear = classify(panel.values, panel.lci, panel.uci, bench.minimum, bench.target, polarity,
                           evidence_based=settings.evidence_based, mad=bench.mad)
     return Engine(panel, settings, tuple(peer_codes), bench, norm, scores, rag, clear)

@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from lupcore.dataset import Dataset
@@ -76,6 +78,15 @@ def value_note(dataset: Dataset, indicator_id: str, area_code: str, *, county: s
 
 def is_context(meta: IndicatorMeta) -> bool:
     return meta.role == Role.CONTEXT
+
+
+def status_polarity(indicators: Sequence[IndicatorMeta]) -> np.ndarray:
+    """Polarity for red/amber/green: a context metric is shown, never judged, so it is always grey.
+
+    Its polarity stays in the registry (higher R&D is better) for the reader, but a regional or
+    force-wide value, or any other context, must not colour a council red or green.
+    """
+    return np.array([0 if is_context(m) else int(m.polarity) for m in indicators])
 
 
 def context_note(meta: IndicatorMeta) -> str:

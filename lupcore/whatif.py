@@ -21,6 +21,7 @@ from lupcore.rag import RAG_BY_CODE, classify, classify_scores
 from lupcore.rescore import peer_rank, rank_with, score_rows
 from lupcore.scorecard import Engine
 from lupcore.scoring import Scores
+from lupcore.value_notes import status_polarity
 
 HELD_CONSTANT = "Other areas held constant."
 
@@ -166,7 +167,7 @@ def apply_scenario(engine: Engine, area_code: str, scenario: Scenario, peer_code
     panel, row = engine.panel, engine.panel.position(area_code)
     x, lo, hi, changed, notices = _apply(engine, row, scenario.changes)
     after_scores = score_rows(engine, row, x[None, :])
-    polarity = np.array([int(m.polarity) for m in panel.indicators])
+    polarity = status_polarity(panel.indicators)  # context metrics are never red, amber or green
     rag_after, _ = classify(x[None, :], lo[None, :], hi[None, :], engine.benchmarks.minimum, engine.benchmarks.target,
                             polarity, evidence_based=engine.settings.evidence_based, mad=engine.benchmarks.mad)
     typed = {iid: ", ".join(c for i, c in scenario.changes if i == iid) for iid, _ in scenario.changes}

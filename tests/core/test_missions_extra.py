@@ -214,3 +214,13 @@ def test_crime_period_reads_as_the_year_ending_june() -> None:
 
     assert display_label(CRIME_PERIOD) == "year to Jun 2025"
     assert display_label("2024-04-01/P1Y") == "2024/25" and display_label("2024-09-01/P1Y") == "2024/25"
+
+
+def test_context_metrics_are_never_red_amber_or_green(cards: dict) -> None:
+    """Regional R&D, force homicide and deprivation are shown beside the missions but never judged."""
+    for card in cards.values():
+        context = [m for m in card.metrics if m.meta.role.value == "context"]
+        assert context and {m.rag for m in context} == {Rag.GREY}
+        assert all(m.weight == 0 for m in context)
+    burnley = cards[BURNLEY]
+    assert burnley.metric("rd_public_per_head").value is not None  # shown, with its regional value
