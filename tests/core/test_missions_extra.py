@@ -224,3 +224,24 @@ def test_context_metrics_are_never_red_amber_or_green(cards: dict) -> None:
         assert all(m.weight == 0 for m in context)
     burnley = cards[BURNLEY]
     assert burnley.metric("rd_public_per_head").value is not None  # shown, with its regional value
+
+
+def test_cli_scorecard_and_profile_carry_the_notes(ds: Dataset, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from lupcore import cli
+
+    monkeypatch.setattr(cli, "load_dataset", lambda data_dir=None: ds)
+    assert cli.main(["scorecard", CARDIFF, "--json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    m12 = next(m for m in card["missions"] if m["mission"] == 12)
+    assert (m12["status"], m12["metrics_with_data"], m12["score"]) == ("Not applicable", "not applicable in Wales", None)
+    assert cli.main(["scorecard", EAST_DEVON, "--json"]) == 0
+    metrics = {m["indicator_id"]: m for m in json.loads(capsys.readouterr().out)["indicators"]}
+    assert metrics["neighbourhood_crime"]["note"].startswith("Value for the East and Mid Devon partnership")
+    assert cli.main(["profile", EAST_DEVON, "--json"]) == 0
+    rows = {r["indicator_id"]: r for r in json.loads(capsys.readouterr().out)["indicators"]}
+    assert rows["homicide_force"]["note"] == "Police force area value: Devon and Cornwall"
+    assert rows["hle_female"]["note"] == "County value: Devon"
+    assert rows["rd_public_per_head"]["role"] == "context"
