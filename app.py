@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lupcore.data import describe
+from lupcore.data import context_note, describe, is_context, mission_gap_text, value_note
 from lupcore.format import format_number, format_value
 from lupui import data, render, state
 from lupui.frame import ROOT, frame
@@ -35,28 +35,35 @@ st.caption("Latest published value for this area, with its period and source. Mi
 
 
 def mission_table(items: list) -> tuple[list[str], list[list[str]]]:
-    notes = [("County value: " + (area.utla_name or r.source_area)) if r.source_area and r.source_area != area.code
-             else ("Not published for this area" if r.value is None else "") for r in items]
+    notes = [" · ".join(n for n in (
+        value_note(ds, r.meta.id, area.code,
+                   county=(area.utla_name or r.source_area) if r.source_area and r.source_area != area.code else ""),
+        context_note(r.meta), "Not published for this area" if r.value is None else "") if n) for r in items]
     body = [[r.meta.label, format_value(r.value, r.meta), r.period_label or "–", note, r.meta.source_org]
             for r, note in zip(items, notes, strict=True)]
     return ["Metric", "Latest value", "Period", "Note", "Source"], body
 
 
 for number, mission in sorted(ds.missions.items()):
-    items = [r for r in by_mission.get(number, []) if r.meta.role.value != "context"]
+    items = by_mission.get(number, [])
     with st.container(border=True):
         st.markdown(f"**{mission.title}**")
         st.caption(mission.ambition)
-        measured = [r for r in items if r.value is not None]
-        if measured:
+        measured = any(r.value is not None and not is_context(r.meta) for r in items)
+        kind, gap = mission_gap_text(ds, mission, area, measured)
+        if items and kind != "not applicable" and any(r.value is not None for r in items):
             st.markdown(render.markdown_table(mission_table(items)))
-        if not measured:
-            st.markdown(f":material/block: **No local measure.** {mission.local_gap or 'No indicator in this data covers this area.'}")
-        elif mission.local_gap:
-            st.caption(f":material/info: {mission.local_gap}")
+        if kind == "not applicable":
+            st.markdown(f":material/do_not_disturb_on: **Not applicable.** {gap}")
+        elif kind == "context only":
+            st.markdown(f":material/info: **Not rated: context only.** {gap}")
+        elif kind == "none":
+            st.markdown(f":material/block: **No local measure.** {gap}")
+        elif gap:
+            st.caption(f":material/info: {gap}")
 
-context = [r for r in rows if r.meta.role.value == "context"]
-with st.expander("Context: population, age, economy and housing", expanded=False):
+context = [r for r in rows if is_context(r.meta) and r.meta.mission is None]
+with st.expander("Context: population, age, economy, housing and deprivation", expanded=False):
     st.markdown(render.markdown_table(mission_table(context)))
 if (ROOT / "pages/1_Scorecard.py").exists():
     st.page_link("pages/1_Scorecard.py", label="See the scorecard: every metric against a minimum and a target",

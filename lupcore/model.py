@@ -113,6 +113,12 @@ class Mission:
     short_name: str
     ambition: str
     local_gap: str = ""
+    applies_to: tuple[str, ...] = ()  # nation letters the mission is for; () = the whole UK
+    not_applicable_note: str = ""  # why it does not apply elsewhere (shown instead of "no local measure")
+
+    def applies(self, area_code: str) -> bool:
+        """Whether the mission applies to an area (mission 12, devolution, is for England only)."""
+        return not self.applies_to or area_code[:1] in self.applies_to
 
     @property
     def title(self) -> str:

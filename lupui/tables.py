@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyarrow as pa
 import streamlit as st
 
+from lupcore.data import context_note
 from lupcore.export import capitals_table
 from lupcore.format import format_number, format_value
 from lupcore.model import Rag
@@ -31,11 +32,11 @@ def missions_table(key: tuple, _card: Scorecard) -> pa.Table:
     card = _card
     return pa.table({
         "Mission": [m.mission.title for m in card.missions],
-        "Status": [render.rag_cell(m.rag) for m in card.missions],
+        "Status": [m.status_text or render.rag_cell(m.rag) for m in card.missions],
         "Score": [format_number(m.score, 1) for m in card.missions],
         "Score if every metric at minimum": [format_number(m.score_at_minimum, 1) for m in card.missions],
         "Score if every metric at target": [format_number(m.score_at_target, 1) for m in card.missions],
-        "Metrics with data": [m.coverage if m.applicable else "no local measure" for m in card.missions],
+        "Metrics with data": [m.coverage_text or m.coverage for m in card.missions],
     })
 
 
@@ -77,7 +78,7 @@ def metrics_table(key: tuple, filters: tuple, _card: Scorecard) -> tuple[pa.Tabl
         "Latest change": [m.direction or "–" for m in rows],
         "Weight": pa.array([m.weight for m in rows], type=pa.float64()),
         "Local control": [m.meta.local_control.value for m in rows],
-        "Note": [" · ".join(note for note in ("County value" if m.from_upper_tier else "", m.meta.boundary_note) if note)
+        "Note": [" · ".join(note for note in (m.note, context_note(m.meta), m.meta.boundary_note) if note)
                  for m in rows],
     })
     return table, tuple(m.meta.id for m in rows)

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lupcore.data import tier_for
+from lupcore.data import deprivation_context, tier_for
 from lupcore.format import format_number, format_value
 from lupcore.peers import available_variables, context_matrix, default_variables, explain, ons_neighbours
 from lupcore.scoring import anonymised_names, peer_table, score_heatmap
@@ -132,6 +132,7 @@ with tab_why:
     try:
         matrix = context_matrix(ds, ds.comparison_codes(tier_for(area.code)), chosen, transform=False)
         why = explain(matrix, area.code, list(group.codes))
+        why = why.join(deprivation_context(ds, list(why.index))) if area.code.startswith("E") else why
     except Exception as exc:  # explain refuses areas it cannot compare; say so rather than fail
         st.info(f"Cannot show the variables side by side: {exc}")
     else:
@@ -145,4 +146,7 @@ with tab_why:
         st.dataframe(why.rename(columns=headers).style.format(formats), width="stretch",
                      height=min(38 + 35 * len(why), 700))
         st.caption("Context variables side by side (raw values) and each area's distance from the locality on the "
-                   "standardised variables (0 = identical). ONS lists use ONS's own 29 variables, not these.")
+                   "standardised variables (0 = identical). ONS lists use ONS's own 29 variables, not these."
+                   + (" The deprivation rank (Indices of Deprivation 2025, rank 1 = most deprived of England's 296 "
+                      "districts) is shown to help judge the group; it is not used in the distance."
+                      if "iod_overall_rank" in why.columns else ""))

@@ -237,3 +237,33 @@ def test_contract_rejects(corrupt: Callable[[pd.DataFrame], pd.DataFrame], obser
     Observations.validate(sample)
     with pytest.raises((pa.errors.SchemaError, pa.errors.SchemaErrors)):
         Observations.validate(corrupt(sample.copy()), lazy=True)
+
+
+VALUE_SOURCE_KINDS = {"partnership", "several partnerships", "police force area", "region", "nation",
+                      "combined authority", "Greater London", "not covered"}
+
+
+def test_value_sources_contract(observations: pd.DataFrame, indicators: list[dict]) -> None:
+    """``value-sources.csv``: one note per indicator × area, for a value the area shows but does not own."""
+    notes = pd.read_csv(DATA / "value-sources.csv", dtype=str, keep_default_na=False)
+    assert notes.columns.tolist() == ["indicator_id", "area_code", "source_code", "source_name", "kind", "note"]
+    assert not notes.duplicated(["indicator_id", "area_code"]).any()
+    assert set(notes["kind"]) == VALUE_SOURCE_KINDS
+    assert notes["note"].str.len().gt(0).all()
+    assert notes["area_code"].str.match(GSS_CODE).all()
+    assert set(notes["indicator_id"]) <= {m["id"] for m in indicators}
+    valued = set(zip(observations["indicator_id"], observations["area_code"], strict=True))
+    assert all(key in valued for key in zip(notes["indicator_id"], notes["area_code"], strict=True))
+    borrowed = notes[notes["kind"].isin(["partnership", "police force area", "region", "nation"])]
+    assert borrowed["source_code"].str.match(GSS_CODE).all() and borrowed["source_name"].str.len().gt(0).all()
+
+
+def test_derived_metrics_cover_the_areas_they_should(observations: pd.DataFrame, current_ltlas: set[str]) -> None:
+    """Crime for England and Wales, devolution and deprivation for England, R&D and homicide as context."""
+    expected = {"neighbourhood_crime": {"E": 296, "W": 22}, "violence_with_injury": {"E": 296, "W": 22},
+                "devolution_coverage": {"E": 296}, "iod_overall_rank": {"E": 296},
+                "rd_public_per_head": LTLA_COUNTS, "homicide_force": {"E": 296, "W": 22, "N": 11}}
+    for iid, counts in expected.items():
+        rows = observations[(observations["indicator_id"] == iid) & observations["area_code"].isin(current_ltlas)]
+        codes = rows.loc[rows["value"].notna() | rows["status"].notna(), "area_code"].drop_duplicates()
+        assert codes.str[0].value_counts().to_dict() == counts, iid

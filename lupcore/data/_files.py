@@ -108,7 +108,8 @@ def load_missions(data_dir: Path = DATA_DIR) -> dict[int, Mission]:
     path = data_dir / "missions.json"
     rows = _read_json(path)
     try:
-        return {int(r["mission"]): Mission(int(r["mission"]), r["short_name"], r["ambition"], r.get("local_gap", ""))
+        return {int(r["mission"]): Mission(int(r["mission"]), r["short_name"], r["ambition"], r.get("local_gap", ""),
+                                           tuple(r.get("applies_to", "")), r.get("not_applicable_note", ""))
                 for r in rows}  # type: ignore[union-attr]
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFileError(path, f"has an invalid mission ({exc})") from exc

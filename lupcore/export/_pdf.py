@@ -194,6 +194,8 @@ def _method(writer: PdfWriter, bundle: ReportBundle, tables: dict[str, pd.DataFr
     out: list[Flowable] = [writer.p("Method settings used", writer.h2), data_table(writer, settings, (52, WIDTH / mm - 52))]
     out += [writer.p(note, writer.small) for note in bundle.notes]
     src = tables["Sources"]
+    shown = {m.meta.id for m in bundle.card.metrics if m.meta.scorable or m.meta.local}  # as "Every scored metric"
+    src = src[src["Indicator id"].isin(shown)]
     items = [writer.p("", writer.tiny, markup=f"<b>{writer.text(m)}</b> ({writer.text(p)}): "
                       + (writer.link(s, link.split(" ")[0]) if link.startswith("https://") else writer.text(s)))
              for m, s, link, p in zip(src["Metric"], src["Source"], src["Link"], src["Period used"], strict=True)]
@@ -201,7 +203,8 @@ def _method(writer: PdfWriter, bundle: ReportBundle, tables: dict[str, pd.DataFr
     licence = writer.text(bundle.attribution) + " " + writer.link("Open Government Licence v3.0", OGL_URL) + "."
     return out + [writer.p("Sources", writer.h2), BalancedColumns(items, nCols=2, spaceBefore=0, innerPadding=8),
                   writer.p("Licence and attribution", writer.h2), writer.p("", writer.small, markup=licence),
-                  writer.p(f"Data: {about['Data']} Caveats for every source are in the Excel export.", writer.small),
+                  writer.p(f"Data: {about['Data']} Caveats for every source, and the sources of context metrics, "
+                           "are in the Excel export.", writer.small),
                   writer.p(f"Generated {bundle.generated_text}. Reopen this view in the app by adding to its address: "
                            f"{bundle.link or '(nothing: default settings)'}", writer.small)]
 

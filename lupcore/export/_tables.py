@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from lupcore.data import Dataset
+from lupcore.data import Dataset, context_note
 from lupcore.format import format_change, format_number, format_value, ordinal
 from lupcore.model import IndicatorMeta, Rag
 from lupcore.peers import PeerGroup
@@ -55,7 +55,7 @@ def _benchmark(m: MetricRow, value: float | None, label: str) -> tuple[float | s
 def _scorecard_row(m: MetricRow, missions: dict[int, str]) -> dict[str, object]:
     minimum, minimum_shown, minimum_basis = _benchmark(m, m.minimum, m.minimum_label)
     target, target_shown, target_basis = _benchmark(m, m.target, m.target_label)
-    note = ("County value" if m.from_upper_tier else "") + (" · " + m.meta.boundary_note if m.meta.boundary_note else "")
+    note = " · ".join(n for n in (m.note, context_note(m.meta), m.meta.boundary_note) if n)
     return {
         "Mission": missions.get(m.meta.mission, "Context"), "Metric": metric_label(m.meta), "Indicator id": m.meta.id,
         "Value": _num(m.value), "Value (as shown)": format_value(m.value, m.meta), "Unit": m.meta.unit,
@@ -80,12 +80,13 @@ def missions_table(card: Scorecard) -> pd.DataFrame:
     """The mission RAG table of the scorecard page, scores as numbers (0–100, shown to 1 decimal)."""
     return pd.DataFrame({
         "Mission": [m.mission.title for m in card.missions],
-        "Status": [rag_text(m.rag) for m in card.missions],
+        "Status": [m.status_text or rag_text(m.rag) for m in card.missions],
         "Score": [_num(m.score) for m in card.missions],
         "Score if every metric at minimum": [_num(m.score_at_minimum) for m in card.missions],
         "Score if every metric at target": [_num(m.score_at_target) for m in card.missions],
-        "Metrics with data": [m.coverage if m.applicable else "no local measure" for m in card.missions],
-        "Gaps in local measures": [m.mission.local_gap for m in card.missions],
+        "Metrics with data": [m.coverage_text or (m.coverage if m.applicable else "no local measure") for m in card.missions],
+        "Gaps in local measures": [m.mission.not_applicable_note if m.status_text else m.mission.local_gap
+                                   for m in card.missions],
     })
 
 
@@ -135,7 +136,7 @@ def sources_table(card: Scorecard) -> pd.DataFrame:
     rows = []
     for m in ordered_metrics(card):
         caveat = " ".join(filter(None, (m.meta.caveats, m.meta.boundary_note,
-                                        "This district shows its county's value." if m.from_upper_tier else "")))
+                                        f"{m.note}." if m.note else "")))
         rows.append({"Metric": metric_label(m.meta), "Indicator id": m.meta.id,
                      "Source": m.meta.source_org.replace("|", "; "), "Link": m.meta.source_url.replace("|", " "),
                      "Period used": display_label(m.period) if m.period else NO_DATA,

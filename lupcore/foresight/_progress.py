@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from lupcore import stats
-from lupcore.data import Baseline, Dataset, History, choose_baseline, load_history
+from lupcore.data import Baseline, Dataset, History, choose_baseline, load_history, trend_note
 from lupcore.foresight import _trends as trends
 from lupcore.foresight._gaps import GapChange, as_float, format_amount, gaps_since, se_of
 from lupcore.format import format_number
@@ -132,7 +132,8 @@ def metric_progress(dataset: Dataset, engine: Engine, area_code: str, indicator_
         return _empty(history, base, rag, "no history", " ".join(("No history.", *history.notes[-1:])))
     last = history.points.iloc[-1]
     if str(last["period"]) == base.period:
-        text = (f"Only one period ({base.label}), so no change can be measured yet." if len(history.points) == 1 else
+        text = (trend_note(meta) or f"Only one period ({base.label}), so no change can be measured yet."
+                if len(history.points) == 1 else
                 f"The latest value is from the baseline period ({base.label}), so there is no change to measure.")
         return _empty(history, base, rag, "one period only", text)
     direction, significance = _judge(meta, base, last)

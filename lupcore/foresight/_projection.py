@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from lupcore.data import Dataset, History, choose_baseline, horizon_period, load_history
+from lupcore.data import Dataset, History, choose_baseline, horizon_period, load_history, trend_note
 from lupcore.foresight import _trends as trends
 from lupcore.format import format_change, format_value
 from lupcore.model import IndicatorMeta
@@ -201,7 +201,8 @@ def project_metric(dataset: Dataset, engine: Engine, area_code: str, indicator_i
                            min_span=RELAXED_SPAN if relaxed else MIN_SPAN)
     if fit is None:
         span = float(used["t"].max() - used["t"].min()) if len(used) else 0.0
-        return _short(meta, area_code, "not enough data", _too_few(len(used), span, relaxed), history, relaxed, tr.name)
+        reason = trend_note(meta) or _too_few(len(used), span, relaxed)  # one published period: say so plainly
+        return _short(meta, area_code, "not enough data", reason, history, relaxed, tr.name)
     label, t0 = horizon_period(history, horizon_year)
     limit = fit.t_max + (fit.t_max - fit.t_min)
     if not trends.extrapolation_ok(fit, t0):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from lupcore.data import status_polarity
 from lupcore.foresight._changes import ScenarioError, new_value, people_text, valid_range
 from lupcore.format import format_change, format_value, ordinal
 from lupcore.model import Rag
@@ -163,7 +164,7 @@ def apply_scenario(engine: Engine, area_code: str, scenario: Scenario, peer_code
     panel, row = engine.panel, engine.panel.position(area_code)
     x, lo, hi, changed, notices = _apply(engine, row, scenario.changes)
     after_scores = score_rows(engine, row, x[None, :])
-    polarity = np.array([int(m.polarity) for m in panel.indicators])
+    polarity = status_polarity(panel.indicators)  # context metrics are never red, amber or green
     rag_after, _ = classify(x[None, :], lo[None, :], hi[None, :], engine.benchmarks.minimum, engine.benchmarks.target,
                             polarity, evidence_based=engine.settings.evidence_based, mad=engine.benchmarks.mad)
     typed = {iid: ", ".join(c for i, c in scenario.changes if i == iid) for iid, _ in scenario.changes}

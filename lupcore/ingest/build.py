@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from lupcore.ingest import boundaries, geography, sources
+from lupcore.ingest import boundaries, geography, missions_extra, sources
 from lupcore.periods import parse_period
 
 OBSERVATION_COLUMNS = ["indicator_id", "area_code", "period", "period_start", "period_end",
                        "value", "lci95", "uci95", "status"]
 BUILT_FILES = ("observations.parquet", "areas.parquet", "crosswalk.csv", "indicators.json",
                "missions.json", "boundaries-ltla.geojson", "neighbours.parquet", "clusters.parquet",
-               "cluster-descriptions.json")
+               "cluster-descriptions.json", "value-sources.csv")
 _VALID_CODE = re.compile(r"^[EWSNK]\d{8}$")
 
 
@@ -44,7 +44,8 @@ def read_series(registry: list[dict[str, str]], els: Path, extra: Path) -> pd.Da
     frames = []
     by_file: dict[str, list[dict[str, str]]] = {}
     for row in registry:
-        by_file.setdefault(row["source_file"], []).append(row)
+        if not missions_extra.is_derived(row):  # built from other files after the areas (missions_extra)
+            by_file.setdefault(row["source_file"], []).append(row)
     for source_file, rows in sorted(by_file.items()):
         if source_file.startswith("EXTRA:"):
             rel = source_file.removeprefix("EXTRA:")
@@ -137,7 +138,7 @@ def indicator_metadata(registry: list[dict[str, str]], obs: pd.DataFrame, areas:
             boundary_note = "Published on older boundaries: areas created since then have no value."
         else:
             boundary_note = ""
-        slug = row["source_file"].removeprefix("EXTRA:").split("/")[0]
+        slug = row["source_file"].removeprefix("EXTRA:").removeprefix(missions_extra.PREFIX).split("/")[0]
         ons = sources.read_ons_metadata(els / slug / f"{slug}.json", row["source_indicator"])
         all_rows = obs[obs["indicator_id"] == iid]
         meta = {
@@ -197,7 +198,8 @@ def read_clusters(app: Path) -> pd.DataFrame:
 def read_missions(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as fh:
         return [{"mission": int(r["mission"]), "short_name": r["short_name"], "ambition": r["ambition"],
-                 "local_gap": r["local_gap"]} for r in csv.DictReader(fh)]
+                 "local_gap": r["local_gap"], "applies_to": r.get("applies_to", ""),
+                 "not_applicable_note": r.get("not_applicable_note", "")} for r in csv.DictReader(fh)]
 
 
 def write_boundaries(out: Path, text: str) -> None:
@@ -234,6 +236,9 @@ def build(shared: Path, registry_dir: Path, out: Path) -> dict[str, int]:
     latest_pop = pop.sort_values("period_start").groupby("area_code")["value"].last()
     areas = geography.build_areas(els / "app", extra, latest_pop)
     geography.check_lower_tier(areas)
+    derived, value_sources = missions_extra.derive(registry, shared / "data", areas, obs, crosswalk)
+    obs = pd.concat([obs, to_observations(derived)], ignore_index=True)
+    obs = obs.sort_values(["indicator_id", "area_code", "period_start", "period"]).reset_index(drop=True)
     unknown = sorted(set(obs["area_code"]) - set(areas["code"]))
     if unknown:
         raise ValueError(f"observations on codes missing from the areas table: {unknown[:10]}")
@@ -247,6 +252,7 @@ def build(shared: Path, registry_dir: Path, out: Path) -> dict[str, int]:
     obs.to_parquet(out / "observations.parquet", index=False)
     areas.to_parquet(out / "areas.parquet", index=False)
     crosswalk.to_csv(out / "crosswalk.csv", index=False, lineterminator="\n")
+    value_sources.to_csv(out / "value-sources.csv", index=False, lineterminator="\n")
     meta = indicator_metadata(registry, obs, areas, els)
     (out / "indicators.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     missions = read_missions(registry_dir / "missions.csv")

@@ -15,7 +15,7 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
-from lupcore.data import Dataset
+from lupcore.data import Dataset, borrowed_indicators
 from lupcore.model import Role
 
 PeerKind = Literal["ons-global", "ons-economic", "ons-demographic", "nearest", "custom"]
@@ -60,8 +60,13 @@ class PeerGroup:
 
 
 def available_variables(dataset: Dataset) -> tuple[str, ...]:
-    """Context indicators in registry order: the only variables a peer model may use (CIPFA principle)."""
-    return tuple(iid for iid, meta in dataset.indicators.items() if meta.role == Role.CONTEXT)
+    """Context indicators in registry order: the only variables a peer model may use (CIPFA principle).
+
+    A metric that some councils show a wider area's value for (regional R&D, police-force homicide)
+    describes the wider area, not the council, so it is left out.
+    """
+    borrowed = borrowed_indicators(dataset)
+    return tuple(iid for iid, meta in dataset.indicators.items() if meta.role == Role.CONTEXT and iid not in borrowed)
 
 
 def default_variables(dataset: Dataset) -> tuple[str, ...]:

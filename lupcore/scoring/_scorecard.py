@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupcore import stats
-from lupcore.data import Dataset, Panel
+from lupcore.data import Dataset, Panel, mission_coverage, mission_status_label, status_polarity, value_note
 from lupcore.format import format_value, ordinal
 from lupcore.model import CAPITALS, Area, IndicatorMeta, Mission, Rag
 from lupcore.scoring._normalise import Normaliser, Scores, fit_normaliser, score_panel
@@ -52,7 +52,7 @@ def build_engine(panel: Panel, settings: Settings, peer_codes: Sequence[str] = (
     bench = benchmarks if benchmarks is not None else compute_benchmarks(panel, settings, peer_codes)
     norm = normaliser if normaliser is not None else fit_normaliser(panel, bench, settings)
     scores = score_panel(panel, bench, norm, settings)
-    polarity = np.array([int(m.polarity) for m in panel.indicators])
+    polarity = status_polarity(panel.indicators)  # context metrics are never red, amber or green
     rag, clear = classify(panel.values, panel.lci, panel.uci, bench.minimum, bench.target, polarity,
                           evidence_based=settings.evidence_based, mad=bench.mad)
     return Engine(panel, settings, tuple(peer_codes), bench, norm, scores, rag, clear)
@@ -77,6 +77,7 @@ class MetricRow:
     weight: float
     from_upper_tier: bool
     direction: str  # improving / worsening / no clear change / "" (judged on the latest change)
+    note: str = ""  # whose value this is when not the area's own (county, partnership, force, region)
 
     @property
     def red_red(self) -> bool:
@@ -92,6 +93,8 @@ class MissionRow:
     applicable: int
     score_at_minimum: float | None
     score_at_target: float | None
+    coverage_text: str = ""  # "3 of 4 metrics", "not applicable in Wales", "not rated: context only"…
+    status_text: str = ""  # "Not applicable" where the mission does not apply, else "" (the RAG stands)
 
     @property
     def coverage(self) -> str:
@@ -157,12 +160,16 @@ def build_scorecard(dataset: Dataset, engine: Engine, area_code: str, missions: 
             clear=None if np.isnan(engine.clear[row, j]) else bool(engine.clear[row, j]),
             score=_num(scores.metric[row, j]), weight=float(scores.weights[j]), from_upper_tier=from_upper,
             direction=direction_of_travel(dataset, meta, area_code, source),
+            note=value_note(dataset, meta.id, area_code, county=(area.utla_name or source or "") if source else ""),
         ))
     mission_rag = classify_scores(scores.mission[row], scores.mission_at_minimum[row], scores.mission_at_target[row])
     mission_rows = tuple(
         MissionRow(missions[m], _num(scores.mission[row, m - 1]), RAG_BY_CODE[int(mission_rag[m - 1])],
                    int(scores.mission_present[row, m - 1]), int(scores.mission_applicable[row, m - 1]),
-                   _num(scores.mission_at_minimum[row, m - 1]), _num(scores.mission_at_target[row, m - 1]))
+                   _num(scores.mission_at_minimum[row, m - 1]), _num(scores.mission_at_target[row, m - 1]),
+                   mission_coverage(dataset, missions[m], area_code, int(scores.mission_present[row, m - 1]),
+                                    int(scores.mission_applicable[row, m - 1])),
+                   mission_status_label(missions[m], area_code))
         for m in sorted(missions)
     )
     overall_rag = classify_scores(scores.overall[row:row + 1], scores.overall_at_minimum[row:row + 1],

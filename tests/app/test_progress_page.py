@@ -109,12 +109,13 @@ def test_long_series_is_projected_with_odds(indicator_id: str) -> None:
 
 
 def test_one_snapshot_is_not_projected() -> None:
-    """Gigabit coverage has one snapshot: a fan from one point would be invented precision."""
+    """Gigabit coverage has one snapshot: a fan from one point would be invented precision, and both
+    the projection and the progress text say plainly that no trend can be drawn (the core's one message)."""
     at = pick_metric(run_page(), "gigabit")
     text = projection_text(at)
-    assert "Not enough data to project" in text and "Projected" not in text
+    assert "Published for one period only" in text and "no trend can be drawn" in text and "Projected" not in text
     assert not any(PROBABILITY.search(line) for line in markdown_lines(at, "- Target"))
-    assert any("Only one period" in t for t in bold(at))
+    assert any("no trend can be drawn" in t for t in bold(at)), bold(at)
 
 
 def test_chosen_baseline_is_kept_in_the_url_and_used() -> None:

@@ -24,7 +24,7 @@ from lupcore.settings import Settings
 APP = "../../app.py"  # relative to this file (AppTest's rule)
 PAGE = "pages/1_Scorecard.py"
 WALSALL = "E08000030"
-ALL_ZERO = "1:0,3:0,4:0,5:0,6:0,7:0,8:0,9:0,10:0"  # every mission Walsall has data for
+ALL_ZERO = "1:0,3:0,4:0,5:0,6:0,7:0,8:0,9:0,10:0,11:0,12:0"  # every mission Walsall has data for
 RANK_TEXT = re.compile(r"^\d+(st|nd|rd|th) of 294 local authorities in England$")
 STATUS_WORDS = {rag_text(r) for r in Rag}
 
@@ -82,8 +82,9 @@ def test_walsall_scorecard_title_rank_and_missions(walsall: AppTest, dataset: Da
     assert missions["Mission"].tolist() == [m.mission.title for m in card.missions]
     assert [status_word(c) for c in missions["Status"]] == [rag_text(m.rag) for m in card.missions]
     assert {status_word(c) for c in missions["Status"]} <= STATUS_WORDS
-    no_measure = missions[missions["Metrics with data"] == "no local measure"]
-    assert len(no_measure) and {status_word(c) for c in no_measure["Status"]} == {rag_text(Rag.GREY)}, "no data must read 'Not rated'"
+    unscored = missions[missions["Metrics with data"] == "not rated: context only"]  # R&D: regional values only
+    assert unscored["Mission"].tolist() == ["Mission 2: Research and development"]
+    assert {status_word(c) for c in unscored["Status"]} == {rag_text(Rag.GREY)}, "no score must read 'Not rated'"
 
 
 def test_capital_scores_are_shown(walsall: AppTest, dataset: Dataset) -> None:

@@ -18,7 +18,7 @@ from lupcore.model import Role
 APP = "../../app.py"  # relative to this file (AppTest's rule)
 PAGE = "pages/2_Weights.py"
 WALSALL = "E08000030"
-ALL_ZERO = "1:0,3:0,4:0,5:0,6:0,7:0,8:0,9:0,10:0"
+ALL_ZERO = "1:0,3:0,4:0,5:0,6:0,7:0,8:0,9:0,10:0,11:0,12:0"
 URL_VERSION_KEY = "v"  # lupcore.session adds it to every non-empty link; it carries no setting
 SETTING_KEYS = {"min", "tgt", "minx", "tgtx", "cmin", "ctgt", "norm", "agg", "ev", "wp", "kill", "mw", "iw", "ex"}
 
@@ -44,6 +44,11 @@ def test_headline_preset_updates_url_and_score(weights: AppTest) -> None:
     weights.radio(key="w_preset").set_value("headline").run()
     assert not weights.exception
     assert url(weights)["wp"] == "headline"
+    # Walsall's headline-only score rounds to the same tenth as the equal one (54.69 against 54.75),
+    # so the re-score is checked with the local-control preset, whose score differs visibly.
+    weights.radio(key="w_preset").set_value("local_control").run()
+    assert not weights.exception
+    assert url(weights)["wp"] == "local_control"
     assert score(weights) != before, "the preview must re-score with the new preset"
 
 

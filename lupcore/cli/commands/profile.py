@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from lupcore.cli.commands._common import emit, number, resolve_or_report
-from lupcore.data import Dataset, describe, profile
+from lupcore.data import Dataset, describe, profile, value_note
 from lupcore.format import format_value
 
 
@@ -14,6 +14,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("area", help="GSS code or exact name (case-insensitive), e.g. E08000030 or Walsall")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(func=run)
+
+
+def _name(dataset: Dataset, code: str) -> str:
+    return str(dataset.areas.at[code, "name"]) if dataset.has_area(code) else code
 
 
 def run(args: argparse.Namespace, dataset: Dataset) -> int:
@@ -34,6 +38,9 @@ def run(args: argparse.Namespace, dataset: Dataset) -> int:
                 "lci95": number(r.lci95),
                 "uci95": number(r.uci95),
                 "value_of_area": r.source_area or None,
+                "note": value_note(dataset, r.meta.id, code, county=_name(dataset, r.source_area) if r.source_area not in ("", code)
+                                   else "") or None,  # whose value it is: county, partnership, police force area or region
+                "role": r.meta.role.value,
                 "source": r.meta.source_org,
             }
             for r in rows
@@ -42,6 +49,7 @@ def run(args: argparse.Namespace, dataset: Dataset) -> int:
     lines = [f"{payload['area']['name']} ({code})"]
     for r in rows:
         shown = format_value(r.value, r.meta) if r.value is not None else "no data"
-        lines.append(f"  {r.meta.label:<55} {shown:>14}  {r.period_label}")
+        note = value_note(dataset, r.meta.id, code)
+        lines.append(f"  {r.meta.label:<55} {shown:>14}  {r.period_label}" + (f"  ({note})" if note else ""))
     emit(payload, args.json, "\n".join(lines))
     return 0

@@ -65,6 +65,7 @@ def _indicator(m: MetricRow) -> dict[str, object]:
         "target": number(m.target), "target_label": m.target_label,
         "rag": m.rag.value, "clear": m.clear, "score": number(m.score), "weight": number(m.weight),
         "direction": m.direction or None, "value_of_upper_tier": m.from_upper_tier,
+        "scored": m.meta.scorable, "note": m.note or None,  # whose value it is (county, partnership, force, region)
     }
 
 
@@ -74,6 +75,7 @@ def _mission(m: MissionRow) -> dict[str, object]:
         "coverage": m.present / m.applicable if m.applicable else None,  # share of the mission's metrics with data
         "present": m.present, "applicable": m.applicable,
         "score_at_minimum": number(m.score_at_minimum), "score_at_target": number(m.score_at_target),
+        "status": m.status_text or None, "metrics_with_data": m.coverage_text or m.coverage,
     }
 
 
@@ -87,6 +89,8 @@ def text(card: Scorecard, group: PeerGroup | None) -> str:
     lines += ["", f"{'Mission':<44} {'Score':>6}  {'RAG':<6} Metrics with data"]
     lines += [f"{m.mission.title[:44]:<44} {format_number(m.score, 1):>6}  {m.rag.value:<6} {m.coverage}"
               for m in card.missions if m.applicable]
+    lines += [f"{m.mission.title[:44]:<44} {'–':>6}  {'–':<6} {m.coverage_text}"
+              for m in card.missions if not m.applicable and m.coverage_text]
     lines += ["", f"{'Metric':<44} {'Period':<12} {'Value':>12} {'Minimum':>12} {'Target':>12}  {'RAG':<6} Clear"]
     for m in card.metrics:
         clear = {True: "yes", False: "no", None: "–"}[m.clear]
