@@ -228,8 +228,9 @@ def test_cli_scorecard_and_profile_carry_the_notes(ds: Dataset, monkeypatch: pyt
     import json
 
     from lupcore import cli
+    from lupcore.cli import _main as cli_main
 
-    monkeypatch.setattr(cli, "load_dataset", lambda data_dir=None: ds)
+    monkeypatch.setattr(cli_main, "load_dataset", lambda data_dir=None: ds)
     assert cli.main(["scorecard", CARDIFF, "--json"]) == 0
     card = json.loads(capsys.readouterr().out)
     m12 = next(m for m in card["missions"] if m["mission"] == 12)
