@@ -1,19 +1,27 @@
-"""The shareable view state and its two encodings: URL query parameters and the JSON session file.
+"""The URL codec: query parameters <-> ``ViewState``.
 
-Both encodings are small, human-readable and validated on read against allow-lists: unknown
-keys are ignored, bad values fall back to the default with a plain-English notice, and nothing
-is ever unpickled or evaluated. The same ``ViewState`` drives the app, the CLI (``--session``)
-and the exports.
+Validated on read against allow-lists: unknown keys are ignored, bad values fall back to the
+default with a plain-English notice, and nothing is ever unpickled or evaluated.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 
+from lupcore.session._scenarios import clean_set_name, decode_scenarios, encode_scenarios
+from lupcore.session._types import (
+    AREA_CODE_RE,
+    MAX_COMPARE,
+    MAX_CUSTOM_PEERS,
+    PEER_K_RANGE,
+    PEER_KINDS,
+    URL_VERSION,
+    Decoded,
+    PeerSpec,
+    ViewState,
+    metric_id,
+)
 from lupcore.settings import (
     AGGREGATIONS,
     MAX_KILLER_METRICS,
@@ -23,47 +31,6 @@ from lupcore.settings import (
     WEIGHT_PRESETS,
     Settings,
 )
-
-URL_VERSION = "1"
-PEER_K_RANGE = (5, 20)  # nearest-neighbour group sizes the Peers page offers (methods §4: default 15)
-SESSION_SCHEMA = "levelling-up-place-explorer/session"
-SESSION_VERSION = 1
-PEER_KINDS = ("ons-global", "ons-economic", "ons-demographic", "nearest", "custom")
-MAX_CUSTOM_PEERS = 10
-MAX_COMPARE = 4
-_CODE = re.compile(r"^[EWSNK]\d{8}$")
-_ID = re.compile(r"^[a-z0-9_]{1,60}$")
-
-
-@dataclass(frozen=True)
-class PeerSpec:
-    kind: str = "ons-global"
-    k: int = 15
-    custom: tuple[str, ...] = ()
-    variables: tuple[str, ...] = ()
-    name: str = ""  # the user's name for the custom comparator set ("Black Country"), in the link as setname=
-
-
-@dataclass(frozen=True)
-class ViewState:
-    """Everything a shared link or a session file reproduces (local metric data travel separately)."""
-
-    area: str | None = None
-    settings: Settings = field(default_factory=Settings)
-    peers: PeerSpec = field(default_factory=PeerSpec)
-    compare: tuple[str, ...] = ()
-    baseline: tuple[tuple[str, str], ...] = ()
-    scenarios: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (name, ((indicator, change), …))
-    presenter: bool = False
-    anonymised: bool = False
-
-
-@dataclass(frozen=True)
-class Decoded:
-    state: ViewState
-    notices: tuple[str, ...]  # what was ignored, in plain English
-    malformed: tuple[str, ...] = ()  # the notices about values that could not be read (not about data that moved on)
-
 
 # ----- small parsers: each returns a value or raises ValueError with a readable reason ---------
 
@@ -77,15 +44,9 @@ def _pairs(text: str, value: Callable[[str], object], key: Callable[[str], objec
     return tuple(out)
 
 
-def _ident(text: str) -> str:
-    if not _ID.match(text):
-        raise ValueError(f"{text!r} is not a metric id")
-    return text
-
-
 def _code(text: str) -> str:
     text = text.strip().upper()
-    if not _CODE.match(text):
+    if not AREA_CODE_RE.match(text):
         raise ValueError(f"{text!r} is not an area code")
     return text
 
@@ -136,7 +97,7 @@ def _bool(text: str) -> bool:
 
 def _ids(limit: int) -> Callable[[str], tuple[str, ...]]:
     def parse(text: str) -> tuple[str, ...]:
-        ids = tuple(dict.fromkeys(_ident(t) for t in text.split(",") if t))
+        ids = tuple(dict.fromkeys(metric_id(t) for t in text.split(",") if t))
         if len(ids) > limit:
             raise ValueError(f"at most {limit} metrics")
         return ids
@@ -155,17 +116,17 @@ def _k(text: str) -> int:
 _SETTINGS_KEYS: dict[str, tuple[str, Callable[[str], object]]] = {
     "min": ("minimum", _choice(MINIMUM_PRESETS)),
     "tgt": ("target", _choice(TARGET_PRESETS)),
-    "minx": ("minimum_overrides", lambda t: _pairs(t, _choice(MINIMUM_PRESETS), _ident)),
-    "tgtx": ("target_overrides", lambda t: _pairs(t, _choice(TARGET_PRESETS), _ident)),
-    "cmin": ("custom_minimum", lambda t: _pairs(t, _finite, _ident)),
-    "ctgt": ("custom_target", lambda t: _pairs(t, _finite, _ident)),
+    "minx": ("minimum_overrides", lambda t: _pairs(t, _choice(MINIMUM_PRESETS), metric_id)),
+    "tgtx": ("target_overrides", lambda t: _pairs(t, _choice(TARGET_PRESETS), metric_id)),
+    "cmin": ("custom_minimum", lambda t: _pairs(t, _finite, metric_id)),
+    "ctgt": ("custom_target", lambda t: _pairs(t, _finite, metric_id)),
     "norm": ("normalisation", _choice(NORMALISATIONS)),
     "agg": ("aggregation", _choice(AGGREGATIONS)),
     "ev": ("evidence_based", _bool),
     "wp": ("weight_preset", _choice(WEIGHT_PRESETS)),
     "kill": ("killer", _ids(MAX_KILLER_METRICS)),
     "mw": ("mission_weights", lambda t: _pairs(t, _weight, lambda k: _mission(k))),
-    "iw": ("indicator_weights", lambda t: _pairs(t, _weight, _ident)),
+    "iw": ("indicator_weights", lambda t: _pairs(t, _weight, metric_id)),
     "ex": ("excluded", lambda t: frozenset(_ids(200)(t))),
 }
 
@@ -223,7 +184,7 @@ def _baselines(text: str, notices: list[str], source: str) -> tuple[tuple[str, s
     kept, bad = [], []
     for item in filter(None, text.split(",")):
         try:
-            kept += _pairs(item, _period_label, _ident)
+            kept += _pairs(item, _period_label, metric_id)
         except ValueError:
             bad.append(item)
     if bad:
@@ -328,103 +289,3 @@ def encode_query(state: ViewState) -> dict[str, str]:
     if out:
         out["v"] = URL_VERSION
     return out
-
-
-# ----- scenarios: "Name~id=change;id=change|Other~id=target" -----------------------------------
-
-_CHANGE = re.compile(r"^(target|minimum|[+-]?\d+(\.\d+)?%?|=[+-]?\d+(\.\d+)?)$")
-
-
-SCENARIO_SEPARATORS = "|~;="  # the link's own punctuation, so never part of a name
-
-
-def clean_scenario_name(name: str, taken: tuple[str, ...] = (), fallback: str = "Scenario") -> str:
-    """A scenario name that survives a link: no separators or control characters, at most 40 characters,
-    and distinct from ``taken`` (a repeated name gets " (2)", " (3)"…)."""
-    text = "".join(ch for ch in str(name) if ch.isprintable() and ch not in SCENARIO_SEPARATORS + "<>")
-    text = " ".join(text.split())[:40].strip() or fallback
-    unique, n = text, 2
-    while unique in taken:
-        unique, n = f"{text[:36]} ({n})", n + 1
-    return unique
-
-
-def clean_set_name(name: str) -> str:
-    """A comparator set's name as a link keeps it: printable, no markup, at most 40 characters ("" if none)."""
-    text = "".join(ch for ch in str(name) if ch.isprintable() and ch not in "<>")
-    return " ".join(text.split())[:40].strip()
-
-
-def decode_scenarios(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    scenarios: list[tuple[str, tuple[tuple[str, str], ...]]] = []
-    for chunk in filter(None, text.split("|")):
-        name, _, body = chunk.partition("~")
-        name = clean_scenario_name(name, tuple(n for n, _ in scenarios), f"Scenario {len(scenarios) + 1}")
-        changes = []
-        for item in filter(None, body.split(";")):
-            iid, _, change = item.partition("=")
-            if not _CHANGE.match(change):
-                raise ValueError(f"{change!r} is not a change (use 72.5, +5%, -2 or target)")
-            changes.append((_ident(iid), change))
-        scenarios.append((name, tuple(changes)))
-    if len(scenarios) > 6:
-        raise ValueError("at most 6 scenarios")
-    return tuple(scenarios)
-
-
-def encode_scenarios(scenarios: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> str:
-    return "|".join(f"{name}~" + ";".join(f"{i}={c}" for i, c in changes) for name, changes in scenarios)
-
-
-# ----- session file ------------------------------------------------------------------------
-
-def to_session_file(state: ViewState, local_metrics: list[dict] | None = None) -> bytes:
-    """The JSON session file: schema id, version, timestamp, the URL form of the state, local metrics."""
-    doc = {
-        "schema": SESSION_SCHEMA,
-        "version": SESSION_VERSION,
-        "saved_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "state": encode_query(state),
-        "local_metrics": local_metrics or [],
-    }
-    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-class SessionFileError(ValueError):
-    """A session file that cannot be restored; the message says why in one sentence."""
-
-
-MAX_SESSION_BYTES = 12 * 1024 * 1024
-
-
-def from_session_file(data: bytes, known_area: Callable[[str], bool] | None = None,
-                      known_metric: Callable[[str], bool] | None = None) -> tuple[Decoded, list[dict]]:
-    """Parse and validate a session file; raises ``SessionFileError`` and changes nothing on failure."""
-    if len(data) > MAX_SESSION_BYTES:
-        raise SessionFileError("This session file is larger than 12 MB, so it was not loaded.")
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SessionFileError(f"This is not a session file (not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc}).") from exc
-    if not isinstance(doc, dict) or doc.get("schema") != SESSION_SCHEMA:
-        raise SessionFileError("This JSON file is not a Levelling Up Place Explorer session file.")
-    version = doc.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= SESSION_VERSION:
-        readable = f"versions 1 to {SESSION_VERSION}" if SESSION_VERSION > 1 else "version 1"
-        raise SessionFileError(f"This session file is version {version!r}; this app reads {readable}.")
-    state = doc.get("state")
-    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in state.items()):
-        raise SessionFileError("The session file's state is damaged (expected text settings).")
-    metrics = doc.get("local_metrics", [])
-    if not isinstance(metrics, list) or not all(isinstance(m, dict) for m in metrics):
-        raise SessionFileError("The session file's local metrics are damaged.")
-    if known_metric is not None:  # a local metric is known only if this file carries it
-        declared = {m["meta"].get("id") for m in metrics if isinstance(m.get("meta"), dict)}
-        data_metric = known_metric
-
-        def known_metric(i: str) -> bool:
-            return i in declared if i.startswith("local_") else data_metric(i)
-    decoded = decode_query(state, known_area, known_metric, source="the session file")
-    if decoded.malformed:  # a damaged value: restored whole or not at all, never half a session over the user's view
-        raise SessionFileError(f"The session file's settings are damaged ({decoded.malformed[0].rstrip('.')}).")
-    return decoded, metrics
