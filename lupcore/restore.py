@@ -14,7 +14,7 @@ import pandas as pd
 from lupcore.dataset import Dataset
 from lupcore.model import IndicatorMeta
 from lupcore.panel import Panel, build_panel
-from lupcore.peers import PeerError, PeerGroup, peer_group
+from lupcore.peers import PeerError, PeerGroup, available_variables, peer_group
 from lupcore.scorecard import Engine, build_engine
 from lupcore.session import SessionFileError, ViewState, from_session_file
 from lupcore.uploads import LocalMetricData, local_metric_from_dict
@@ -39,7 +39,8 @@ def restore_session(data: bytes, dataset: Dataset) -> Restored:
     known = {r.code: r.name for r in dataset.pickable().itertuples(index=False)}
     decoded, saved = from_session_file(
         data, known_area=known.__contains__,
-        known_metric=lambda i: i in dataset.indicators or i.startswith("local_"))
+        known_metric=lambda i: i in dataset.indicators or i.startswith("local_"),
+        known_variable=set(available_variables(dataset)).__contains__)
     metrics, problems = [], []
     for item in saved:
         metric, found = local_metric_from_dict(item, known)

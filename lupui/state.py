@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from lupcore.peers import available_variables
 from lupcore.session import Decoded, ViewState, decode_query, encode_query
 from lupcore.settings import Settings
 from lupui import data
@@ -32,6 +33,7 @@ def init() -> ViewState:
             params,
             known_area=lambda c: ds.has_area(c) and bool(ds.areas.loc[c, "current"]) and ds.areas.loc[c, "tier"] in ("ltla", "utla", "cauth"),
             known_metric=lambda i: i in ds.indicators or i.startswith("local_"),
+            known_variable=set(available_variables(ds)).__contains__,
         )
         st.session_state[_STATE] = decoded.state
         st.session_state[_NOTICES] = list(decoded.notices)

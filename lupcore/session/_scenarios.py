@@ -8,7 +8,8 @@ from lupcore.session._types import metric_id
 
 # ----- scenarios: "Name~id=change;id=change|Other~id=target" -----------------------------------
 
-_CHANGE = re.compile(r"^(target|minimum|[+-]?\d+(\.\d+)?%?|=[+-]?\d+(\.\d+)?)$")
+# At most 12 digits before and 6 after the point: every change is a finite number of a sane size.
+_CHANGE = re.compile(r"^(target|minimum|[+-]?[0-9]{1,12}(\.[0-9]{1,6})?%?|=[+-]?[0-9]{1,12}(\.[0-9]{1,6})?)$")
 
 
 SCENARIO_SEPARATORS = "|~;="  # the link's own punctuation, so never part of a name
@@ -39,10 +40,10 @@ def decode_scenarios(text: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]]
         changes = []
         for item in filter(None, body.split(";")):
             iid, _, change = item.partition("=")
-            if not _CHANGE.match(change):
+            if not _CHANGE.fullmatch(change):
                 raise ValueError(f"{change!r} is not a change (use 72.5, +5%, -2 or target)")
             changes.append((metric_id(iid), change))
-        scenarios.append((name, tuple(changes)))
+        scenarios.append((name, tuple(changes)))  # in order: two changes to one metric compound (whatif)
     if len(scenarios) > 6:
         raise ValueError("at most 6 scenarios")
     return tuple(scenarios)

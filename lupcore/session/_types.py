@@ -14,6 +14,7 @@ SESSION_VERSION = 1
 PEER_KINDS = ("ons-global", "ons-economic", "ons-demographic", "nearest", "custom")
 MAX_CUSTOM_PEERS = 10
 MAX_COMPARE = 4
+MAX_ABS_VALUE = 1e15  # custom benchmarks: finite and at most this far from zero (no metric comes near it)
 AREA_CODE_RE = re.compile(r"^[EWSNK]\d{8}$")
 _ID = re.compile(r"^[a-z0-9_]{1,60}$")
 
@@ -50,6 +51,6 @@ class Decoded:
 
 def metric_id(text: str) -> str:
     """``text`` if it is written like a metric id (lower case, digits, underscores); else ValueError."""
-    if not _ID.match(text):
+    if not _ID.fullmatch(text):
         raise ValueError(f"{text!r} is not a metric id")
     return text

@@ -7,11 +7,12 @@ default with a plain-English notice, and nothing is ever unpickled or evaluated.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 
+from lupcore.session._canonical import Known, canonical_pairs, drop_unknown
 from lupcore.session._scenarios import clean_set_name, decode_scenarios, encode_scenarios
 from lupcore.session._types import (
     AREA_CODE_RE,
+    MAX_ABS_VALUE,
     MAX_COMPARE,
     MAX_CUSTOM_PEERS,
     PEER_K_RANGE,
@@ -41,12 +42,12 @@ def _pairs(text: str, value: Callable[[str], object], key: Callable[[str], objec
             raise ValueError(f"{item!r} is not in key:value form")
         k, v = item.split(":", 1)
         out.append((key(k), value(v)))
-    return tuple(out)
+    return canonical_pairs(out)
 
 
 def _code(text: str) -> str:
     text = text.strip().upper()
-    if not AREA_CODE_RE.match(text):
+    if not AREA_CODE_RE.fullmatch(text):
         raise ValueError(f"{text!r} is not an area code")
     return text
 
@@ -75,8 +76,8 @@ def _weight(text: str) -> float:
 
 def _finite(text: str) -> float:
     value = _number(text)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"{text!r} is not a number")
+    if not -MAX_ABS_VALUE <= value <= MAX_ABS_VALUE:  # also refuses nan and ±inf
+        raise ValueError(f"{text!r} is not a number between -{MAX_ABS_VALUE:g} and {MAX_ABS_VALUE:g}")
     return value
 
 
@@ -138,9 +139,15 @@ def _mission(text: str) -> int:
     return value
 
 
-def decode_query(params: Mapping[str, str], known_area: Callable[[str], bool] | None = None,
-                 known_metric: Callable[[str], bool] | None = None, source: str = "the link") -> Decoded:
-    """URL query parameters → ``ViewState``; anything invalid is dropped with a notice naming ``source``."""
+def decode_query(params: Mapping[str, str], known_area: Known = None, known_metric: Known = None,
+                 source: str = "the link", known_variable: Known = None) -> Decoded:
+    """URL query parameters → a canonical ``ViewState``; anything invalid is dropped with a notice naming ``source``.
+
+    Canonical: every number finite and in range, every period bounded, a key given twice resolved
+    by ``_canonical`` (the last one wins), and (when the ``known_*`` checks are given) no area,
+    metric or peer variable the data does not have. So ``encode_query`` of the result is the link
+    to show, and decoding that link gives the same state.
+    """
     notices: list[str] = []
     settings_kwargs: dict[str, object] = {}
     view: dict[str, object] = {}
@@ -176,7 +183,8 @@ def decode_query(params: Mapping[str, str], known_area: Callable[[str], bool] | 
     settings = _settings_or_default(settings_kwargs, notices, source)
     malformed = tuple(notices)
     state = ViewState(settings=settings, peers=PeerSpec(**peers), **view)  # type: ignore[arg-type]
-    return Decoded(*_checked(state, notices, known_area, known_metric, source), malformed=malformed)
+    state = drop_unknown(state, notices, source, known_area, known_metric, known_variable)
+    return Decoded(state, tuple(notices), malformed=malformed)
 
 
 def _baselines(text: str, notices: list[str], source: str) -> tuple[tuple[str, str], ...]:
@@ -190,7 +198,7 @@ def _baselines(text: str, notices: list[str], source: str) -> tuple[tuple[str, s
     if bad:
         notices.append(f"The baseline “{', '.join(bad)[:80]}” in {source} was not used: a baseline is written "
                        "metric:YYYY-MM-DD or metric:YYYY-MM-DD/PnY.")
-    return tuple(kept)
+    return canonical_pairs(kept)
 
 
 def _settings_or_default(kwargs: dict[str, object], notices: list[str], source: str) -> Settings:
@@ -199,33 +207,6 @@ def _settings_or_default(kwargs: dict[str, object], notices: list[str], source: 
     except ValueError as exc:
         notices.append(f"The method settings in {source} were not used: {exc}.")
         return Settings()
-
-
-def _checked(state: ViewState, notices: list[str], known_area: Callable[[str], bool] | None,
-             known_metric: Callable[[str], bool] | None, source: str) -> tuple[ViewState, tuple[str, ...]]:
-    """Drop references to areas or metrics the data does not have, item by item."""
-    if known_area is not None:
-        if state.area and not known_area(state.area):
-            notices.append(f"The area code {state.area} in {source} is not a current UK local authority.")
-            state = replace(state, area=None)
-        kept = tuple(c for c in state.compare if known_area(c))
-        custom = tuple(c for c in state.peers.custom if known_area(c))
-        if len(kept) < len(state.compare) or len(custom) < len(state.peers.custom):
-            notices.append(f"Some area codes in {source} are not current UK local authorities and were left out.")
-        state = replace(state, compare=kept, peers=replace(state.peers, custom=custom))
-    if known_metric is not None:
-        s = state.settings
-        unknown = {i for i in s.excluded | set(s.killer) if not known_metric(i)}
-        unknown |= {i for i, _ in s.indicator_weights + s.minimum_overrides + s.target_overrides if not known_metric(i)}
-        unknown |= {i for i, _ in state.baseline if not known_metric(i)}
-        unknown |= {i for _, changes in state.scenarios for i, _ in changes if not known_metric(i)}
-        if unknown:
-            notices.append(f"{source[0].upper()}{source[1:]} names metrics this data does not have "
-                           f"({', '.join(sorted(unknown))[:120]}); they were left out.")
-            state = replace(state, baseline=tuple(p for p in state.baseline if known_metric(p[0])),
-                            scenarios=tuple((name, tuple(c for c in changes if known_metric(c[0])))
-                                            for name, changes in state.scenarios))
-    return state, tuple(notices)
 
 
 def _period_label(text: str) -> str:
@@ -258,7 +239,7 @@ def encode_query(state: ViewState) -> dict[str, str]:
     for key, value in (("minx", s.minimum_overrides), ("tgtx", s.target_overrides), ("cmin", s.custom_minimum),
                        ("ctgt", s.custom_target), ("mw", s.mission_weights), ("iw", s.indicator_weights)):
         if value:
-            out[key] = _join_pairs(tuple(sorted(value)))
+            out[key] = _join_pairs(canonical_pairs(value))
     if s.evidence_based:
         out["ev"] = "1"
     if s.killer:
@@ -279,7 +260,7 @@ def encode_query(state: ViewState) -> dict[str, str]:
     if state.compare:
         out["cmp"] = ",".join(state.compare)
     if state.baseline:
-        out["base"] = _join_pairs(tuple(sorted(state.baseline)))
+        out["base"] = _join_pairs(canonical_pairs(state.baseline))
     if state.scenarios:
         out["scen"] = encode_scenarios(state.scenarios)
     if state.presenter:
