@@ -71,7 +71,7 @@ def _parse_json(data: bytes) -> object:
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise SessionFileError("This is not a session file (it is not UTF-8 text).") from exc
+        raise SessionFileError("This is not a session file (not valid JSON: it is not UTF-8 text).") from exc
     except json.JSONDecodeError as exc:
         raise SessionFileError(f"This is not a session file (not valid JSON: {exc.msg}).") from exc
     except RecursionError as exc:
