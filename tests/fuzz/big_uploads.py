@@ -15,11 +15,12 @@ TEN_MB = 10 * 1024 * 1024 - 4096
 
 
 def long_csv(known: Mapping[str, str]) -> bytes:
-    """An ordinary long file just under 10 MB: area_code, period, value."""
+    """An ordinary, valid long file just under 10 MB: area_code, period (months from 1900), value."""
     codes = sorted(known)
     lines, size, i = ["area_code,period,value"], 0, 0
     while size < TEN_MB:
-        line = f"{codes[i % len(codes)]},{2000 + (i // len(codes)) % 100}-01-01/P1M,{i % 997}.5"
+        month = i // len(codes)
+        line = f"{codes[i % len(codes)]},{1900 + month // 12}-{month % 12 + 1:02d}-01/P1M,{i % 997}.{i % 100003:06d}"
         lines.append(line)
         size += len(line) + 1
         i += 1
