@@ -20,6 +20,7 @@ from lupcore.peers import PeerError, PeerGroup, peer_group
 from lupcore.scorecard import Engine, Scorecard, build_scorecard
 from lupcore.scoring import WeightsError
 from lupcore.session import PeerSpec
+from lupcore.settings import Settings
 from lupcore.spine import spine_frame
 from lupui import charts, data, state
 from lupui.frame import Context
@@ -80,12 +81,20 @@ def current(ctx: Context, ds: Dataset | None = None) -> Current:
     p = data.panel(tier_for(code), local)
     group, peer_problem = peers_for(code, ctx.view.peers)
     peers = group.codes if group else ()
-    try:
-        eng = data.engine(p, ctx.view.settings, peers, local[2])
-    except WeightsError as exc:
-        return Current(p, group, None, None, str(exc), local[2])
+    eng, weights_problem = engine_or_problem(p, ctx.view.settings, peers, local[2])
+    if eng is None:
+        return Current(p, group, None, None, weights_problem, local[2])
     card = _card(p.tier, local[2], data.settings_key(ctx.view.settings), tuple(peers), code, eng)
     return Current(p, group, eng, card, peer_problem, local[2])
+
+
+def engine_or_problem(p: Panel, settings: Settings, peers: tuple[str, ...] = (),
+                      local_key: str = "") -> tuple[Engine | None, str | None]:
+    """The cached engine, or None and the plain message when the weights leave nothing to score (every page)."""
+    try:
+        return data.engine(p, settings, peers, local_key), None
+    except WeightsError as exc:
+        return None, str(exc)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

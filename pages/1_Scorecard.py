@@ -22,7 +22,7 @@ st.caption(f"Minimum: {MINIMUM_PRESETS[s.minimum]} · Target: {TARGET_PRESETS[s.
            f"Scores: {NORMALISATIONS[s.normalisation]} · Weights: {WEIGHT_PRESETS[s.weight_preset].split(':')[0]}"
            + (" · Red needs statistical evidence" if s.evidence_based else ""))
 if now.problem:
-    st.warning(now.problem, icon=":material/warning:")
+    st.warning(render.plain(now.problem), icon=":material/warning:")
 if now.card is None:
     st.page_link("pages/2_Weights.py", label="Change the weights", icon=":material/tune:", query_params=state.link_params())
     st.stop()

@@ -124,7 +124,7 @@ with preview:
             st.info(f"Pick up to {MAX_KILLER_METRICS} killer metrics on the right; until then nothing is scored.",
                     icon=":material/arrow_forward:")
         elif now.card is None:
-            st.error(now.problem or "No score can be calculated.", icon=":material/error:")
+            st.error(render.plain(now.problem or "No score can be calculated."), icon=":material/error:")
         else:
             card = now.card
             st.metric("Levelling Up score", format_number(card.overall, 1) if card.overall is not None else "–")

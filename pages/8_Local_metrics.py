@@ -15,7 +15,7 @@ from lupcore.uploads import (
     template_xlsx,
     validate_meta,
 )
-from lupui import state
+from lupui import render, state
 from lupui.frame import frame
 
 POLARITY_LABELS = {Polarity.HIGHER_IS_BETTER: "Higher is better", Polarity.LOWER_IS_BETTER: "Lower is better",
@@ -59,7 +59,7 @@ if upload is not None:
                                                 taken_ids=[m.meta.id for m in existing])
         ss["lupe_upload_digest"] = digest
     result = ss["lupe_upload_result"]
-    (st.success if result.ok else st.error)(result.summary(), icon=":material/fact_check:")
+    (st.success if result.ok else st.error)(render.plain(result.summary()), icon=":material/fact_check:")
     if result.problems:
         report = result.report_frame().rename(columns=str.capitalize)
         st.dataframe(report, hide_index=True, width="stretch", height=min(38 + 35 * len(report), 420))
@@ -70,7 +70,7 @@ if upload is not None:
             for k, metric in enumerate(result.metrics):
                 m = metric.meta
                 single = len(metric.area_codes) == 1
-                st.markdown(f"**{k + 1}. {m.name}** · {metric.n_values} values for {len(metric.area_codes)} area(s)"
+                st.markdown(f"**{k + 1}. {render.plain(m.name)}** · {metric.n_values} values for {len(metric.area_codes)} area(s)"
                             + (" · only one area: set the minimum and target" if single else ""))
                 a, b, c, d = st.columns(4)
                 name = a.text_input("Name", m.name, key=f"w_lm_name_{k}")
@@ -98,7 +98,7 @@ if upload is not None:
             if any(errors.values()):
                 for name, messages in errors.items():
                     for message in messages:
-                        st.error(f"{name}: {message}", icon=":material/error:")
+                        st.error(render.plain(f"{name}: {message}"), icon=":material/error:")
                 st.info("Nothing was added; your other work is unchanged.")
             else:
                 added = [metric.with_meta(d) for metric, d in drafts]
