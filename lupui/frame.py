@@ -57,7 +57,7 @@ def frame(title: str, *, needs_area: bool = True, wide: bool = True) -> Context:
     try:
         ds = data.dataset()
     except DataFileError as exc:
-        st.error(render.plain(exc), icon=":material/error:")
+        st.error(str(exc), icon=":material/error:")
         st.stop()
     view = state.init()
     render.inject_css(view.presenter)

@@ -71,18 +71,24 @@ def inject_css(presenter: bool) -> None:
     st.markdown(BASE_CSS + (PRESENTER_CSS if presenter else ""), unsafe_allow_html=True)
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'])")
+# Emphasis, code, links, images, directives, HTML, LaTeX; "_" inside a word (an id such as gross_weekly_pay) is inert.
+_ACTIVE = re.compile(r"([\\`*\[\]<>$~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+_AUTOLINK = re.compile(r"(?<=[A-Za-z])(:)(?=//)|(?<=\b[Ww]{3})(\.)")  # https://… and www.… become links in GFM
+_LINE_START = re.compile(r"^(\s*\d{0,9})(#(?=#{0,5}(\s|$))|>|(?<![0-9])[-+](?=\s|$)|(?<=[0-9])[.)](?=\s|$))")  # a heading, quote or list
 
 
 def plain(text: object) -> str:
-    """``text`` as literal characters inside Markdown: every Markdown, directive and LaTeX sign escaped.
+    """``text`` as literal characters inside Markdown: every sign that would make markup is escaped.
 
     The one way user text (a local metric's name, unit or source, a comparator set's name, a scenario
-    name) and every sentence built from it reaches ``st.markdown``, a caption, an alert or a widget
-    label: ``![n](https://…)`` shows as those characters, never as an image or a link, and
-    ``:red[x]`` or ``$x$`` as typed. Line breaks become spaces.
+    name) and every sentence built from it reaches ``st.markdown``, a caption, an alert, a radio
+    option or a widget label: ``![n](https://…)`` shows as those characters, never as an image or a
+    link; ``:red[x]``, ``**x**`` and ``$x$`` show as typed. Line breaks become spaces. Ordinary
+    punctuation is left alone, so most sentences come back unchanged.
     """
-    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+    one_line = " ".join(str(text).split())
+    escaped = _AUTOLINK.sub(lambda m: "\\" + m.group(0), _ACTIVE.sub(r"\\\1", one_line))
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
 def gap_note(text: str) -> None:
@@ -108,7 +114,7 @@ def markdown_table(frame: pd.DataFrame | tuple[list[str], list[list[object]]]) -
     Every cell is plain text (``plain``), so a cell can neither break the table nor add markup.
     """
     def cell(value: object) -> str:
-        return plain(value)
+        return plain(value).replace("|", "\\|")
 
     columns, body = (list(frame.columns), list(frame.itertuples(index=False))) if isinstance(frame, pd.DataFrame) else frame
     header = "| " + " | ".join(cell(c) for c in columns) + " |"
