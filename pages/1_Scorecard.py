@@ -37,7 +37,7 @@ top[1].metric("Rank (5th–95th percentile range)", interval.text if interval el
                    "varied and values drawn within their confidence intervals (methods §3.8).")
 top[1].caption(card.rank_text)
 summary = summarise(card)
-top[2].markdown(f"**In short.** {summary.headline}")
+top[2].markdown(f"**In short.** {render.plain(summary.headline)}")
 
 st.subheader("Missions")
 key = (now.panel.tier, now.local_key, data.settings_key(s), now.engine.peer_codes, area.code)

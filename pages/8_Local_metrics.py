@@ -125,10 +125,10 @@ if not current_metrics:
 for m in current_metrics:
     c1, c2 = st.columns([5, 1])
     meta = m.meta
-    c1.markdown(f"**{meta.name}** (local) · {meta.unit or 'no unit'} · "
+    c1.markdown(f"**{render.plain(meta.name)}** (local) · {render.plain(meta.unit or 'no unit')} · "
                 f"{POLARITY_LABELS[Polarity(meta.polarity)].lower()} · "
                 f"{ds.missions[meta.mission].title if meta.mission else 'no mission'} · {m.n_values} values · "
-                f"source: {meta.source}")
+                f"source: {render.plain(meta.source)}")
     if c2.button("Remove", key=f"w_lm_remove_{meta.id}", icon=":material/delete:"):
         state.set_local_metrics(tuple(x for x in current_metrics if x.meta.id != meta.id))
         st.rerun()

@@ -138,19 +138,24 @@ def session_files(draw: st.DrawFn) -> bytes:
         return ('{"schema": "' + SCHEMA + '", "version": ' + "9" * draw(st.integers(1, 6000)) + "}").encode()
     if shape == 2:
         return draw(st.binary(max_size=200))
-    doc: dict = {"schema": draw(st.sampled_from([SCHEMA, SCHEMA, "other", None])),
-                 "version": draw(st.sampled_from([1, 1, 1, 2, 0, True, "1", 1.0, None])),
+    state = draw(links())
+    if draw(st.booleans()):  # a state that reads cleanly, so the local metrics and the checks after are reached
+        from lupcore.session import decode_query, encode_query
+
+        state = encode_query(decode_query(state).state)
+    doc: dict = {"schema": draw(st.sampled_from([SCHEMA] * 8 + ["other", None])),
+                 "version": draw(st.sampled_from([1] * 8 + [2, 0, True, "1", 1.0, None])),
                  "saved_at": "2026-01-01T00:00:00Z",
-                 "state": draw(links())}
+                 "state": state}
     if draw(st.integers(0, 9)) == 0:
         doc["state"] = draw(st.sampled_from([[], None, {"area": 5}, {"mw": ["3:2"]}, "area=E08000030"]))
     ids = draw(st.lists(st.sampled_from(["local_pride", "local_pride", "local_x", "gross_weekly_pay", "Local"]),
-                        max_size=3))
+                        max_size=3))  # repeated ids: the last one must win
     doc["local_metrics"] = [_local_metric(draw, i) for i in ids]
     if draw(st.integers(0, 9)) == 0:
         doc["local_metrics"] = draw(st.sampled_from([{}, [1], [{"meta": 5}], [{"rows": "x"}], None]))
     text = json.dumps(doc, allow_nan=True, ensure_ascii=draw(st.booleans()))
-    return text.encode(draw(st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "utf-16", "latin-1"])), "replace")
+    return text.encode(draw(st.sampled_from(["utf-8"] * 6 + ["utf-8-sig", "utf-16", "latin-1"])), "replace")
 
 
 # ----- uploads -----------------------------------------------------------------------------------
