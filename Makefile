@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 SHARED ?= ../shared
 
-.PHONY: run test test-fast coverage data bench lint help
+.PHONY: run test test-fast fuzz coverage data bench lint help
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -30,6 +30,10 @@ test: $(VENV)/.dev  ## the whole suite: core, AppTest and real-browser tests
 
 test-fast: $(VENV)/.dev  ## everything except the browser journeys
 	$(BIN)/python -m pytest -m "not browser"
+
+fuzz: $(VENV)/.dev  ## thousands of hostile links, session files and uploads (counts what escapes), then a long page sweep
+	$(BIN)/python -m tests.fuzz --cases 3000
+	LUPE_FUZZ_EXAMPLES=2000 LUPE_SWEEP_LINKS=1000 $(BIN)/python -m pytest -p no:randomly tests/fuzz tests/app/test_hostile_pages.py -k "properties or sweep" -m "not browser"
 
 coverage: $(VENV)/.dev  ## statement coverage of lupcore and lupui by the non-browser tests
 	$(BIN)/python -m coverage run --source=lupcore,lupui -m pytest -m "not browser"

@@ -142,7 +142,10 @@ def session_files(draw: st.DrawFn) -> bytes:
     if draw(st.booleans()):  # a state that reads cleanly, so the local metrics and the checks after are reached
         from lupcore.session import decode_query, encode_query
 
-        state = encode_query(decode_query(state).state)
+        try:
+            state = encode_query(decode_query(state).state)
+        except Exception:  # noqa: BLE001 - the code under test may fail here; the reader meets the raw state then
+            pass
     doc: dict = {"schema": draw(st.sampled_from([SCHEMA] * 8 + ["other", None])),
                  "version": draw(st.sampled_from([1] * 8 + [2, 0, True, "1", 1.0, None])),
                  "saved_at": "2026-01-01T00:00:00Z",
