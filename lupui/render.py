@@ -73,7 +73,9 @@ def inject_css(presenter: bool) -> None:
 
 # Emphasis, code, links, images, directives, HTML, LaTeX; "_" inside a word (an id such as gross_weekly_pay) is inert.
 _ACTIVE = re.compile(r"([\\`*\[\]<>$~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
-_AUTOLINK = re.compile(r"(?<=[A-Za-z])(:)(?=//)|(?<=\b[Ww]{3})(\.)")  # https://… and www.… become links in GFM
+# Streamlit's Markdown links bare URLs and e-mail addresses after escapes are resolved, so a backslash cannot stop
+# them: a zero-width space breaks "https://", "www." and "name@host" instead (the text looks the same).
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=\b[Ww]{3})(?=\.)|(?<=@)(?=[-\w])")
 _LINE_START = re.compile(r"^(\s*\d{0,9})(#(?=#{0,5}(\s|$))|>|(?<![0-9])[-+](?=\s|$)|(?<=[0-9])[.)](?=\s|$))")  # a heading, quote or list
 
 
@@ -87,7 +89,7 @@ def plain(text: object) -> str:
     punctuation is left alone, so most sentences come back unchanged.
     """
     one_line = " ".join(str(text).split())
-    escaped = _AUTOLINK.sub(lambda m: "\\" + m.group(0), _ACTIVE.sub(r"\\\1", one_line))
+    escaped = _AUTOLINK.sub("\u200b", _ACTIVE.sub(r"\\\1", one_line))
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 

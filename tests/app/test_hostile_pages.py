@@ -37,7 +37,7 @@ _TARGETS = ("https://example.invalid", "https://e.invalid", "data:text")  # wher
 def _links_in(at: AppTest) -> list[str]:
     """Texts that would render a payload as a link or an image (our own links, e.g. the licence, are fine)."""
     return [t for t in _texts(at) if any(m.group(0) and t[m.end():].startswith(_TARGETS) for m in _LINK.finditer(t))
-            or any(target in t for target in _TARGETS[:2])]
+            or "://example.invalid" in t or "://e.invalid" in t]  # a bare URL is linked, escaped or not
 
 
 def _links(n: int) -> list[dict[str, str]]:
