@@ -10,7 +10,7 @@ SERVE_PORT ?= 8080
 # without it the PostgreSQL tests say loudly that they did not run (in CI they fail).
 WITH_PG := $(BIN)/python -m lupserve.pgtemp run --if-available --
 
-.PHONY: run serve test test-fast coverage data bench soak lint help
+.PHONY: run serve test test-fast fuzz coverage data bench soak lint help
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -42,6 +42,10 @@ test: $(VENV)/.dev  ## the whole suite: core, AppTest and real-browser tests
 
 test-fast: $(VENV)/.dev  ## everything except the browser journeys
 	$(WITH_PG) $(BIN)/python -m pytest -m "not browser"
+
+fuzz: $(VENV)/.dev  ## thousands of hostile links, session files and uploads (counts what escapes), then a long page sweep
+	$(BIN)/python -m tests.fuzz --cases 3000
+	LUPE_FUZZ_EXAMPLES=2000 LUPE_SWEEP_LINKS=1000 $(BIN)/python -m pytest -p no:randomly tests/fuzz tests/app/test_hostile_pages.py -k "properties or sweep" -m "not browser"
 
 coverage: $(VENV)/.dev  ## statement coverage of lupcore and lupui by the non-browser tests
 	$(BIN)/python -m coverage run --source=lupcore,lupui -m pytest -m "not browser"

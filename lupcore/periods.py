@@ -11,8 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_INTERVAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})/P(\d+)([YM])$")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_INTERVAL = re.compile(r"(\d{4})-(\d{2})-(\d{2})/P(\d+)([YM])", re.ASCII)
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+# Bounds every label must keep, so date arithmetic can never overflow and a typo cannot pass as a period.
+YEARS = (1800, 2200)  # the first and last start year accepted
+MAX_MONTHS = 100 * 12  # the longest period: 100 years
 
 
 class PeriodError(ValueError):
@@ -54,24 +57,35 @@ def _decimal_year(d: date) -> float:
 def parse_period(label: str) -> Period:
     """Parse an ONS period label; raises PeriodError for anything else."""
     text = str(label).strip()
-    m = _INTERVAL.match(text)
+    m = _INTERVAL.fullmatch(text)
     if m:
-        y, mo, d, n, unit = int(m[1]), int(m[2]), int(m[3]), int(m[4]), m[5]
-        try:
-            start = date(y, mo, d)
-        except ValueError as exc:
-            raise PeriodError(f"not a valid date in period {label!r}") from exc
+        start = _start(m, label)
+        n, unit = (int(m[4]) if len(m[4]) <= 4 else 10**4), m[5]  # more digits: too long anyway, never converted
         months = n * 12 if unit == "Y" else n
+        if not 1 <= months <= MAX_MONTHS:
+            raise PeriodError(f"the period {_short(label)} must last from one month to {MAX_MONTHS // 12} years")
         end = _add_months(start, months) - timedelta(days=1)
         return Period(text, start, end)
-    m = _DATE.match(text)
+    m = _DATE.fullmatch(text)
     if m:
-        try:
-            day = date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError as exc:
-            raise PeriodError(f"not a valid date in period {label!r}") from exc
+        day = _start(m, label)
         return Period(text, day, day)
-    raise PeriodError(f"unrecognised period {label!r}: expected YYYY-MM-DD or YYYY-MM-DD/PnY")
+    raise PeriodError(f"unrecognised period {_short(label)}: expected YYYY-MM-DD or YYYY-MM-DD/PnY")
+
+
+def _start(m: re.Match[str], label: str) -> date:
+    try:
+        start = date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as exc:
+        raise PeriodError(f"not a valid date in period {_short(label)}") from exc
+    if not YEARS[0] <= start.year <= YEARS[1]:
+        raise PeriodError(f"the period {_short(label)} starts outside the years {YEARS[0]} to {YEARS[1]}")
+    return start
+
+
+def _short(label: object) -> str:
+    text = repr(str(label))
+    return text if len(text) <= 40 else text[:37] + "…'"
 
 
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lupcore.data import Dataset
+from lupcore.peers import available_variables
 from lupcore.scoring import Assembly, assemble
 from lupcore.session import SessionFileError, ViewState, from_session_file
 from lupcore.uploads import LocalMetricData, local_metric_from_dict
@@ -25,7 +26,8 @@ class Restored:
 def restore_session(data: bytes, dataset: Dataset) -> Restored:
     """Parse and check a session file; raises ``SessionFileError`` (one sentence) and changes nothing."""
     known = {r.code: r.name for r in dataset.pickable().itertuples(index=False)}
-    decoded, saved = from_session_file(data, known_area=known.__contains__, known_metric=dataset.knows_metric)
+    decoded, saved = from_session_file(data, known_area=known.__contains__, known_metric=dataset.knows_metric,
+                                       known_variable=set(available_variables(dataset)).__contains__)
     metrics, problems = [], []
     for item in saved:
         metric, found = local_metric_from_dict(item, known)

@@ -66,10 +66,10 @@ def frame(title: str, *, needs_area: bool = True, wide: bool = True) -> Context:
         st.button("Leave presenter mode", icon=":material/close_fullscreen:", on_click=state.update,
                   kwargs={"presenter": False}, key="w_leave_presenter")
     for notice in state.take_notices():
-        st.warning(notice, icon=":material/link_off:")
+        st.warning(render.plain(notice), icon=":material/link_off:")
     flash = state.take_flash()
     if flash:
-        st.success(flash, icon=":material/check_circle:")
+        st.success(render.plain(flash), icon=":material/check_circle:")
     area = ds.area(view.area) if view.area else None
     if needs_area and area is None:
         st.title(title)

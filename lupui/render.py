@@ -7,6 +7,7 @@ Okabe–Ito colour-blind-safe palette.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -70,9 +71,31 @@ def inject_css(presenter: bool) -> None:
     st.markdown(BASE_CSS + (PRESENTER_CSS if presenter else ""), unsafe_allow_html=True)
 
 
+# Emphasis, code, links, images, directives, HTML, LaTeX; "_" inside a word (an id such as gross_weekly_pay) is inert.
+_ACTIVE = re.compile(r"([\\`*\[\]<>$~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+# Streamlit's Markdown links bare URLs and e-mail addresses after escapes are resolved, so a backslash cannot stop
+# them: a zero-width space breaks "https://", "www." and "name@host" instead (the text looks the same).
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=\b[Ww]{3})(?=\.)|(?<=@)(?=[-\w])")
+_LINE_START = re.compile(r"^(\s*\d{0,9})(#(?=#{0,5}(\s|$))|>|(?<![0-9])[-+](?=\s|$)|(?<=[0-9])[.)](?=\s|$))")  # a heading, quote or list
+
+
+def plain(text: object) -> str:
+    """``text`` as literal characters inside Markdown: every sign that would make markup is escaped.
+
+    The one way user text (a local metric's name, unit or source, a comparator set's name, a scenario
+    name) and every sentence built from it reaches ``st.markdown``, a caption, an alert, a radio
+    option or a widget label: ``![n](https://…)`` shows as those characters, never as an image or a
+    link; ``:red[x]``, ``**x**`` and ``$x$`` show as typed. Line breaks become spaces. Ordinary
+    punctuation is left alone, so most sentences come back unchanged.
+    """
+    one_line = " ".join(str(text).split())
+    escaped = _AUTOLINK.sub("\u200b", _ACTIVE.sub(r"\\\1", one_line))
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
 def gap_note(text: str) -> None:
     """A plain statement that something is not measured locally (escaped: data text only)."""
-    st.markdown(f":material/info: {text}")
+    st.markdown(f":material/info: {plain(text)}")
 
 
 def period_text(label: str) -> str:
@@ -82,7 +105,7 @@ def period_text(label: str) -> str:
 
 def bullets(lines: Iterable[str], heading: str = "", empty: str = "") -> None:
     """A heading and a bullet list as one element: a Streamlit element per line costs a message each."""
-    items = [f"- {line}" for line in lines] or ([f"- {empty}"] if empty else [])
+    items = [f"- {plain(line)}" for line in lines] or ([f"- {plain(empty)}"] if empty else [])
     if heading or items:
         st.markdown("\n".join(([heading, ""] if heading else []) + items))
 
@@ -90,11 +113,10 @@ def bullets(lines: Iterable[str], heading: str = "", empty: str = "") -> None:
 def markdown_table(frame: pd.DataFrame | tuple[list[str], list[list[object]]]) -> str:
     """A small table as Markdown: far cheaper per rerun than an interactive dataframe.
 
-    Only for our own formatted texts; pipes and line breaks are escaped so a cell cannot break
-    the table.
+    Every cell is plain text (``plain``), so a cell can neither break the table nor add markup.
     """
     def cell(value: object) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+        return plain(value).replace("|", "\\|")
 
     columns, body = (list(frame.columns), list(frame.itertuples(index=False))) if isinstance(frame, pd.DataFrame) else frame
     header = "| " + " | ".join(cell(c) for c in columns) + " |"

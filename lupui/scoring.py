@@ -27,6 +27,8 @@ def current(ctx: Context, *, tier: str | None = None, with_peers: bool = True) -
                              cache=data.stage)
 
 
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
 def spine_spec(tier: str, local_key: str, key: str, peers: tuple[str, ...], area: str,
                ids: tuple[str, ...], _engine: Engine) -> charts.VegaChart | None:

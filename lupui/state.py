@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from lupcore.peers import available_variables
 from lupcore.session import Decoded, ViewState, decode_query, encode_query
 from lupcore.settings import Settings
 from lupui import data
@@ -28,7 +29,8 @@ def init() -> ViewState:
     if _STATE not in st.session_state:
         ds = data.dataset()
         params = {k: st.query_params.get(k) for k in st.query_params.keys()}
-        decoded: Decoded = decode_query(params, known_area=ds.is_pickable, known_metric=ds.knows_metric)
+        decoded: Decoded = decode_query(params, known_area=ds.is_pickable, known_metric=ds.knows_metric,
+                                        known_variable=set(available_variables(ds)).__contains__)
         st.session_state[_STATE] = decoded.state
         st.session_state[_NOTICES] = list(decoded.notices)
     mirror()

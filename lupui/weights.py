@@ -82,7 +82,7 @@ def preview(now_: Assembly, settings: Settings, elapsed_ms: float) -> None:
             st.info(f"Pick up to {MAX_KILLER_METRICS} killer metrics on the right; until then nothing is scored.",
                     icon=":material/arrow_forward:")
         elif now_.card is None:
-            st.error(now_.problem or "No score can be calculated.", icon=":material/error:")
+            st.error(render.plain(now_.problem or "No score can be calculated."), icon=":material/error:")
         else:
             card = now_.card
             st.metric("Levelling Up score", format_number(card.overall, 1) if card.overall is not None else "–")

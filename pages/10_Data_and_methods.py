@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lupcore.periods import display_label
+from lupui import render
 from lupui.frame import OGL, frame
 
 ctx = frame("Data and methods", needs_area=False)
@@ -55,14 +56,14 @@ for number in [*sorted(ds.missions), None]:
         if not by_mission.get(number):
             st.markdown("No indicator in this data measures this mission for local authorities.")
         for m in by_mission.get(number, []):
-            st.markdown(f"**{m.label}** ({m.unit}) · {m.description}")
+            st.markdown(f"**{render.plain(m.label)}** ({render.plain(m.unit)}) · {render.plain(m.description)}")
             notes = [n for n in (m.caveats, m.boundary_note) if n]
             if m.mission_target_note:
                 notes.append(m.mission_target_note)
             if notes:
                 st.caption(" ".join(notes))
             if m.source_caveats:
-                st.caption(f"Source notes: {m.source_caveats}")
+                st.caption(render.plain(f"Source notes: {m.source_caveats}"))
 
 methods = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
 st.markdown(methods.read_text(encoding="utf-8") if methods.exists() else "The methods note is missing from this installation.")

@@ -21,7 +21,7 @@ st.caption(f"Minimum: {MINIMUM_PRESETS[s.minimum]} · Target: {TARGET_PRESETS[s.
            f"Scores: {NORMALISATIONS[s.normalisation]} · Weights: {WEIGHT_PRESETS[s.weight_preset].split(':')[0]}"
            + (" · Red needs statistical evidence" if s.evidence_based else ""))
 if now.problem:
-    st.warning(now.problem, icon=":material/warning:")
+    st.warning(render.plain(now.problem), icon=":material/warning:")
 if now.card is None:
     st.page_link("pages/2_Weights.py", label="Change the weights", icon=":material/tune:", query_params=state.link_params())
     st.stop()
@@ -36,7 +36,7 @@ top[1].metric("Rank (5th–95th percentile range)", interval.text if interval el
                    "varied and values drawn within their confidence intervals (methods §3.8).")
 top[1].caption(card.rank_text)
 summary = summarise(card)
-top[2].markdown(f"**In short.** {summary.headline}")
+top[2].markdown(f"**In short.** {render.plain(summary.headline)}")
 
 st.subheader("Missions")
 key = (*now.view_key(), area.code)

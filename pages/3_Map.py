@@ -10,7 +10,7 @@ from lupcore.data import tier_for
 from lupcore.maps import LAYER_KINDS, NO_DATA, RAG_COLOURS, RAG_WORDS, lookup_expression, map_layer
 from lupcore.model import Rag
 from lupcore.scoring import anonymised_names
-from lupui import state
+from lupui import render, state
 from lupui.frame import frame
 from lupui.render import CompactDeck
 from lupui.scoring import current
@@ -23,7 +23,8 @@ is_district_level = tier_for(area.code) == "ltla"
 now = current(ctx, tier="ltla", with_peers=is_district_level)
 panel, group, engine, problem = now.panel, now.peers, now.engine, now.peer_problem
 if engine is None:
-    st.warning(now.problem or "No scores can be calculated with these weights, so the map has nothing to show.")
+    st.warning(render.plain(now.problem or "No scores can be calculated with these weights, so the map has nothing to show."),
+               icon=":material/warning:")
     st.stop()
 
 c1, c2, c3 = st.columns([1.2, 2, 1])
@@ -84,7 +85,7 @@ deck = CompactDeck(layers=[polygons, markers], initial_view_state=view_state, ma
                 tooltip={"html": "<b>{name}</b><br/>{v}<br/>{r}",
                          "style": {"backgroundColor": "#1a1a1a", "color": "white", "fontSize": "14px"}})
 
-st.subheader(layer.title)
+st.subheader(render.plain(layer.title))
 map_col, legend_col = st.columns([3, 1])
 with map_col:
     event = st.pydeck_chart(deck, height=640, key="w_map_chart", on_select="rerun", selection_mode="single-object")
@@ -101,21 +102,21 @@ with legend_col:
     elif layer.scale is not None:
         st.markdown(f'<div style="height:1.1em;background:{layer.scale.css_gradient()};border:1px solid #555"></div>',
                     unsafe_allow_html=True)
-        st.markdown(" · ".join(html.escape(t) for t in layer.legend_ticks))
+        st.markdown(" · ".join(render.plain(t) for t in layer.legend_ticks))
         if layer.scale.kind == "diverging":
             st.caption("Diverging scale centred on zero (the data have both signs).")
         r, g, b, _ = NO_DATA
         st.markdown(f'<span style="display:inline-block;width:1.2em;height:1.2em;background:rgb({r},{g},{b});'
                     'vertical-align:middle;border:1px solid #555"></span> no data', unsafe_allow_html=True)
     if layer.legend_note:
-        st.caption(f"For this metric {layer.legend_note}.")
+        st.caption(render.plain(f"For this metric {layer.legend_note}."))
     i = codes.index(area.code) if area.code in codes else None
     if i is not None:
-        st.markdown(f"**{html.escape(area.name)}**: {html.escape(layer.value_text[i])} · {html.escape(layer.status_text[i])}")
+        st.markdown(f"**{render.plain(area.name)}**: {render.plain(layer.value_text[i])} · {render.plain(layer.status_text[i])}")
     if problem:
-        st.caption(problem)
+        st.caption(render.plain(problem))
     with st.expander(f"No data: {len(layer.no_data)} areas"):
-        st.write(", ".join(layer.no_data) if layer.no_data else "Every area has a value.")
+        st.markdown(render.plain(", ".join(layer.no_data)) if layer.no_data else "Every area has a value.")
 
 picked = None
 if event is not None and getattr(event, "selection", None):

@@ -11,7 +11,7 @@ from lupcore.format import format_number, format_value
 from lupcore.peers import available_variables, context_matrix, default_variables, explain, ons_neighbours
 from lupcore.scoring import anonymised_names, peer_table, score_heatmap
 from lupcore.session import MAX_CUSTOM_PEERS, PEER_K_RANGE, PEER_KINDS, clean_set_name
-from lupui import state
+from lupui import render, state
 from lupui.frame import frame
 from lupui.scoring import current
 
@@ -73,18 +73,18 @@ elif spec.kind == "custom":
 now = current(ctx)
 group = now.peers
 if group is None:
-    st.info(now.problem or "Choose comparators to form a peer group.", icon=":material/group_add:")
+    st.info(render.plain(now.problem or "Choose comparators to form a peer group."), icon=":material/group_add:")
     st.stop()
 codes = [area.code, *group.codes]
 names = {c: ds.areas.loc[c, "name"] for c in codes}
 if view.anonymised:
     names.update(anonymised_names(codes, area.code))
-st.markdown(f"**{group.label}** · these peers also set the *peer median* and *peer best* benchmark presets "
+st.markdown(f"**{render.plain(group.label)}** · these peers also set the *peer median* and *peer best* benchmark presets "
             "(Weights and methods page).")
 with st.expander(f"The {len(group.codes)} peers"):
     listed = [names[c] + (f" (distance {d:.2f})" if group.distances else "")
               for c, d in zip(group.codes, group.distances or [None] * len(group.codes), strict=True)]
-    st.markdown(", ".join(listed))
+    st.markdown(render.plain(", ".join(listed)))
 
 cluster = ds.clusters[(ds.clusters["area_code"] == area.code) & (ds.clusters["model"] == "global")]
 if len(cluster) and pd.notna(cluster["cluster"].iloc[0]):
@@ -102,7 +102,7 @@ tab_compare, tab_heat, tab_why = st.tabs(["Every metric against the peers", "Hea
 engine = now.engine
 with tab_compare:
     if engine is None:
-        st.warning(now.problem or "No scores with these weights.")
+        st.warning(render.plain(now.problem or "No scores with these weights."))
     else:
         table = peer_table(engine, area.code, group.codes)
         shown = table.rename(columns={"metric": "Metric", "value": area.name, "rank_in_group": "Rank in group",
@@ -134,7 +134,7 @@ with tab_why:
         why = explain(matrix, area.code, list(group.codes))
         why = why.join(deprivation_context(ds, list(why.index))) if area.code.startswith("E") else why
     except Exception as exc:  # explain refuses areas it cannot compare; say so rather than fail
-        st.info(f"Cannot show the variables side by side: {exc}")
+        st.info(render.plain(f"Cannot show the variables side by side: {exc}"))
     else:
         # Distance first (it is why they are peers), then each variable with its unit in the header.
         why = why[["distance", *[c for c in why.columns if c != "distance"]]].rename(index=names).rename_axis("Area")

@@ -38,7 +38,7 @@ if not view.presenter:
               help="Large type, controls hidden: for a projector. Leave it with the button at the top.")
 
 if engine is None:
-    st.warning(now.problem or "No scores can be calculated with these weights.")
+    st.warning(render.plain(now.problem or "No scores can be calculated with these weights."))
     st.stop()
 if len(chosen) < 2:
     st.info("Add at least one more area to compare.", icon=":material/add:")

@@ -19,7 +19,7 @@ ds, area, view = ctx.dataset, ctx.area, ctx.view
 now = current(ctx)
 st.title(f"Progress and 2030: {area.name}")
 if now.engine is None:
-    st.warning(now.problem or "No scores with these weights.")
+    st.warning(render.plain(now.problem or "No scores with these weights."))
     st.stop()
 extra = now.local.observations
 prog = progress(now, area.code, view.baseline, extra)
@@ -29,7 +29,7 @@ st.caption("Each metric is compared with its baseline: by default the latest per
            "judged with polarity and tested where the source gives confidence intervals; series breaks and gaps "
            "are named, never bridged.")
 if prog.red_reds:
-    st.error("**Red-reds** (below the minimum and getting worse): " + "; ".join(prog.red_reds) + ".",
+    st.error("**Red-reds** (below the minimum and getting worse): " + render.plain("; ".join(prog.red_reds) + "."),
              icon=":material/priority_high:")
 
 st.subheader("Missions since the baseline")
@@ -38,7 +38,7 @@ render.bullets(m.text for m in prog.missions)
 st.subheader("Every metric")
 rows = [m for m in prog.metrics if m.meta.scorable or m.meta.local]
 table = pd.DataFrame({
-    "Mission": [m.meta.mission or "–" for m in rows],
+    "Mission": [str(m.meta.mission) if m.meta.mission else "–" for m in rows],  # one type: text
     "Metric": [m.meta.shown_label for m in rows],
     "Baseline": [f"{format_value(m.baseline.value, m.meta)} ({m.baseline.label})" if m.baseline.value is not None
                  else m.baseline.label for m in rows],
@@ -80,16 +80,16 @@ with left:
     state.widget_value("w_prog_baseline", current_base if current_base in options else "default")
     st.selectbox("Baseline period", options, key="w_prog_baseline", on_change=set_baseline,
                  format_func=lambda p: "Default (latest period ending in 2019)" if p == "default" else display_label(p))
-    st.markdown(f"**{metric.text}**")
+    st.markdown(f"**{render.plain(metric.text)}**")
     if metric.baseline.note:
-        st.caption(metric.baseline.note)
+        st.caption(render.plain(metric.baseline.note))
     render.bullets(gap.text for gap in (metric.national_gap, metric.target_gap) if gap is not None)
     relaxed = st.toggle("Relaxed mode", key="w_prog_relaxed",
                         help="Project from as few as 3 points spanning 2 years: indicative only.")
 proj = projection(now, area.code, chosen, relaxed, dict(view.baseline).get(chosen), extra)
 with right:
     if history.empty:
-        st.info(f"No published history for {meta.label} here.")
+        st.info(render.plain(f"No published history for {meta.label} here."))
     else:
         points = history.points.assign(when=[parse_period(p).midpoint for p in history.points["period"]],
                                        label=[display_label(p) for p in history.points["period"]])
@@ -110,6 +110,6 @@ with right:
         st.altair_chart(alt.layer(*layers).properties(height=340), width="stretch")
         st.caption("Blue: published values. Orange: fitted trend (dashed) with 80% and 95% prediction ranges to "
                    f"{proj.horizon_label or 2030}. Green dashed line: target.")
-    render.bullets((outlook.text for outlook in proj.targets), f"**Projection.** {proj.text}")
+    render.bullets((outlook.text for outlook in proj.targets), f"**Projection.** {render.plain(proj.text)}")
     for note in (*proj.notes, *history.notes):
-        st.caption(note)
+        st.caption(render.plain(note))

@@ -21,7 +21,7 @@ now = current(ctx)
 st.title(f"What if: {area.name}")
 st.caption(f"Change one or more metrics and compare with today. {HELD_CONSTANT} Benchmarks stay as they are today.")
 if now.engine is None:
-    st.warning(now.problem or "No scores with these weights.")
+    st.warning(render.plain(now.problem or "No scores with these weights."))
     st.stop()
 card = now.card
 metrics = {m.meta.id: m for m in card.metrics if m.meta.scorable and m.value is not None}
@@ -54,7 +54,7 @@ with st.expander("Build a scenario", expanded=not saved):
     meta = metrics[pick].meta
     amount = None
     if mode in ("value", "percent", "units"):
-        amount = c3.number_input({"value": f"New value ({meta.unit})", "percent": "Percent (+ or −)",
+        amount = c3.number_input({"value": f"New value ({render.plain(meta.unit)})", "percent": "Percent (+ or −)",
                                   "units": f"Amount ({meta.unit}, + or −)"}[mode], value=None, key="w_wi_amount")
     c3.caption(f"Today: {format_value(metrics[pick].value, meta)}; "
                f"{'higher' if meta.polarity > 0 else 'lower'} is better.")
@@ -63,9 +63,9 @@ with st.expander("Build a scenario", expanded=not saved):
             draft = [d for d in draft if d[0] != pick] + [(pick, check_change(change_text(mode, amount)))]
             state.widget_value("lupe_draft", draft)
         except ScenarioError as exc:
-            st.error(str(exc))
+            st.error(render.plain(exc))
     if draft:
-        st.markdown("\n".join(f"- {metrics[i].meta.shown_label}: **{c}**" for i, c in draft if i in metrics))
+        st.markdown("\n".join(f"- {render.plain(metrics[i].meta.shown_label)}: **{render.plain(c)}**" for i, c in draft if i in metrics))
         n1, n2, n3 = st.columns([3, 1, 1])
         name = n1.text_input("Scenario name", value=f"Scenario {chr(65 + len(saved))}", key="w_wi_name", max_chars=40,
                              help="Up to 40 characters; | ~ ; and = are left out because the page link uses them.")
@@ -85,11 +85,11 @@ if not saved:
 
 names = [s.name for s in saved]
 state.widget_value("w_wi_show", state.widget("w_wi_show") if state.widget("w_wi_show") in names else names[-1])
-shown = st.radio("Scenario", names, horizontal=True, key="w_wi_show")
+shown = st.radio("Scenario", names, horizontal=True, key="w_wi_show", format_func=render.plain)  # options are Markdown
 scenario = saved[names.index(shown)]
 result = scenario_result(now, area.code, scenario)
 for notice in result.notices:
-    st.warning(notice)
+    st.warning(render.plain(notice))
 before_iv = intervals(now).get(area.code)
 after_iv, after_peer_iv = scenario_intervals(now, area.code, scenario)
 
@@ -125,7 +125,7 @@ st.dataframe(pd.DataFrame([{
     "With the scenario": format_value(c.new_value, metrics[c.indicator_id].meta) if c.indicator_id in metrics else c.new_value,
     "Status today": render.rag_text(c.old_rag), "Status then": render.rag_text(c.new_rag), "In plain words": c.text,
 } for c in result.metrics]), hide_index=True, width="stretch")
-st.caption(result.caveat)
+st.caption(render.plain(result.caveat))
 
 if st.button("Delete this scenario", key="w_wi_delete", icon=":material/delete:"):
     state.update(scenarios=tuple((s.name, s.changes) for s in saved if s.name != shown))
@@ -138,7 +138,7 @@ if len(saved) >= 2:
     second = y.selectbox("Scenario B", names, index=1, key="w_wi_b")
     comparison = compare_scenarios(scenario_result(now, area.code, saved[names.index(first)]),
                                    scenario_result(now, area.code, saved[names.index(second)]))
-    st.markdown(comparison.text)
+    st.markdown(render.plain(comparison.text))
     st.dataframe(pd.DataFrame([{
         "Mission": ds.missions[n].title,
         first: f"{render.rag_text(ma.rag)} · {format_number(ma.score, 1)}" if ma else "–",
@@ -151,5 +151,5 @@ w1, w2 = st.columns([3, 2])
 goal_metric = w1.selectbox("Metric", list(metrics), format_func=lambda i: metrics[i].meta.shown_label, key="w_wi_need")
 places = w2.number_input("Move up this many places (0: turn its mission green)", 0, 100, 0, key="w_wi_places")
 need = requirement(now, area.code, goal_metric, int(places))
-st.markdown(f"**{need.text}**")
+st.markdown(f"**{render.plain(need.text)}**")
 

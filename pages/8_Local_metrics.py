@@ -15,7 +15,7 @@ from lupcore.uploads import (
     template_xlsx,
     validate_meta,
 )
-from lupui import state
+from lupui import render, state
 from lupui.frame import frame
 
 POLARITY_LABELS = {Polarity.HIGHER_IS_BETTER: "Higher is better", Polarity.LOWER_IS_BETTER: "Lower is better",
@@ -69,7 +69,7 @@ if upload is not None:
             for k, metric in enumerate(result.metrics):
                 m = metric.meta
                 single = len(metric.area_codes) == 1
-                st.markdown(f"**{k + 1}. {m.name}** · {metric.n_values} values for {len(metric.area_codes)} area(s)"
+                st.markdown(f"**{k + 1}. {render.plain(m.name)}** · {metric.n_values} values for {len(metric.area_codes)} area(s)"
                             + (" · only one area: set the minimum and target" if single else ""))
                 a, b, c, d = st.columns(4)
                 name = a.text_input("Name", m.name, key=f"w_lm_name_{k}")
@@ -97,7 +97,7 @@ if upload is not None:
             if any(errors.values()):
                 for name, messages in errors.items():
                     for message in messages:
-                        st.error(f"{name}: {message}", icon=":material/error:")
+                        st.error(render.plain(f"{name}: {message}"), icon=":material/error:")
                 st.info("Nothing was added; your other work is unchanged.")
             else:
                 added = [metric.with_meta(d) for metric, d in drafts]
@@ -124,10 +124,10 @@ if not current_metrics:
 for m in current_metrics:
     c1, c2 = st.columns([5, 1])
     meta = m.meta
-    c1.markdown(f"**{meta.name}** (local) · {meta.unit or 'no unit'} · "
+    c1.markdown(f"**{render.plain(meta.name)}** (local) · {render.plain(meta.unit or 'no unit')} · "
                 f"{POLARITY_LABELS[Polarity(meta.polarity)].lower()} · "
                 f"{ds.missions[meta.mission].title if meta.mission else 'no mission'} · {m.n_values} values · "
-                f"source: {meta.source}")
+                f"source: {render.plain(meta.source)}")
     if c2.button("Remove", key=f"w_lm_remove_{meta.id}", icon=":material/delete:"):
         state.set_local_metrics(tuple(x for x in current_metrics if x.meta.id != meta.id))
         st.rerun()

@@ -10,7 +10,7 @@ from lupcore.foresight import progress_frame, scenario_frame, scenarios_from_vie
 from lupcore.restore import restore_session
 from lupcore.session import Decoded, SessionFileError, to_session_file
 from lupcore.uploads import local_metric_to_dict
-from lupui import state, workshop
+from lupui import render, state, workshop
 from lupui.foresight import progress, scenario_result
 from lupui.frame import frame
 from lupui.scoring import current
@@ -24,7 +24,7 @@ st.subheader(f"A summary of {area.name} to take away")
 st.caption("Every export reflects what you see now: the locality, weights, benchmark presets, peers, baseline and "
            "scenarios, with sources and the Open Government Licence attribution.")
 if now.card is None:
-    st.warning(now.problem or "No scores can be calculated with these weights, so there is nothing to export yet.")
+    st.warning(render.plain(now.problem or "No scores can be calculated with these weights, so there is nothing to export yet."))
 else:
     engine, card, peers = now.engine, now.card, now.peers
     notes = now.notices
@@ -71,7 +71,7 @@ if restore is not None:
     try:
         restored = restore_session(restore.getvalue(), ds)
     except SessionFileError as exc:
-        st.error(f"{exc} Nothing was changed.", icon=":material/error:")
+        st.error(render.plain(f"{exc} Nothing was changed."), icon=":material/error:")
     else:
         state.restore(Decoded(restored.state, restored.notices))
         state.set_local_metrics(restored.local_metrics)

@@ -50,11 +50,10 @@ from lupcore.scoring._thresholds import compute_benchmarks, national_value, pres
 
 __all__ = [
     "AMBER",
-    "GREEN",
-    "GREY",
-    "RED",
     "Assembly",
     "Engine",
+    "GREEN",
+    "GREY",
     "LocalParts",
     "MISSION_RAG_RULE",
     "MetricRow",
@@ -65,6 +64,7 @@ __all__ = [
     "RAG_BY_CODE",
     "RAG_ORDER",
     "RAG_STYLE",
+    "RED",
     "Scorecard",
     "Scores",
     "Summary",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from lupcore.periods import PeriodError, parse_period
 from lupcore.uploads.issues import _NO_ISSUES, _issues, _join
+from lupcore.uploads.model import MAX_VALUE
 
 _YEAR = re.compile(r"^(\d{4})$")
 _FINANCIAL = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
@@ -60,7 +61,8 @@ def _check_numbers(raw: pd.Series, rows: np.ndarray, column: Any) -> tuple[pd.Se
         text = text.mask(commas & text.str.fullmatch(_GROUPED), text.str.replace(",", "", regex=False))
     number = pd.to_numeric(text, errors="coerce").astype(np.float64)
     bad = number.isna().to_numpy() & ~blank
-    huge = np.isinf(number.to_numpy())
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(number.to_numpy()) > MAX_VALUE  # ±inf too; NaN (empty or not a number) is not huge
     if isinstance(column, pd.Series):
         column_bad, column_huge = column[bad], column[huge]
     else:

@@ -83,7 +83,7 @@ def _describe(kind: str, cell: str, other: object, lookup: _Lookup) -> str:
         "period_blank": f"the period is empty. {_PERIOD_HELP}",
         "period_bad": f"'{_show(cell)}' is not a period we recognise. {_PERIOD_HELP}",
         "metric_blank": "the metric name is empty. Give every row the name of its metric.",
-        "not_finite": f"'{_show(cell)}' is too large to use as a number.",
+        "not_finite": f"'{_show(cell)}' is too large to use as a number. The largest we accept is 1,000,000,000,000,000 (10 to the power 15).",
         "ci_half": f"only one end of the confidence interval is given. Fill in both {other}, or leave both empty.",
         "ci_no_value": "a confidence interval is given but the value is empty. Add the value or clear the interval.",
         "ci_outside": f"the confidence interval {other}. Check the lower and upper limits are in the right columns.",

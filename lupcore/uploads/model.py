@@ -26,6 +26,7 @@ ACCEPTED_EXTENSIONS: tuple[str, ...] = (".csv", ".xlsx")
 NOTES_SHEET = "About these columns"
 SESSION_VERSION = 1
 MAX_NAME, MAX_UNIT, MAX_SOURCE = 80, 40, 300
+MAX_VALUE = 1e15  # |value| above this is refused: its squares and ranges would overflow and scores turn NaN
 
 Severity = Literal["error", "warning"]
 Form = Literal["long", "wide"]

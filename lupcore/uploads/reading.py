@@ -20,6 +20,7 @@ import openpyxl
 import pandas as pd
 
 from lupcore import uploads
+from lupcore.uploads.guards import decode_text, long_cells, xlsx_declared_rows
 from lupcore.uploads.issues import _issues
 from lupcore.uploads.model import ACCEPTED_EXTENSIONS, NOTES_SHEET, Problem, _error, _show, _warning
 
@@ -58,21 +59,6 @@ def _check_file(filename: str, data: bytes) -> list[Problem]:
     return []
 
 
-def _decode(data: bytes) -> str | None:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)  # Excel's "Unicode Text"
-    elif b"\x00" in data:
-        return None
-    else:
-        encodings = ("utf-8-sig", "cp1252")  # Excel's "CSV UTF-8", then plain "CSV" on Windows
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
 def _sniff(first_line: str) -> str:
     counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
     best = max(counts, key=lambda sep: (counts[sep], sep == ","))
@@ -80,7 +66,7 @@ def _sniff(first_line: str) -> str:
 
 
 def _read_csv(data: bytes) -> tuple[_Table | None, list[Problem]]:
-    text = _decode(data)
+    text, repaired = decode_text(data)
     if text is None:
         return None, [_error(None, None, "The file is not readable text. In Excel choose File → Save As → "
                                          "'CSV UTF-8 (Comma delimited)' and upload that file.")]
@@ -95,11 +81,11 @@ def _read_csv(data: bytes) -> tuple[_Table | None, list[Problem]]:
     except pd.errors.EmptyDataError:
         return None, [_error(None, None, "The file is empty.")]
     except (pd.errors.ParserError, ValueError):
-        return _read_csv_slowly(text, sep)  # ragged rows or stray quotes: find each one
-    return _make_table([str(h) for h in frame.iloc[0].tolist()], frame.iloc[1:], np.arange(2, len(frame) + 1), [])
+        return _read_csv_slowly(text, sep, repaired)  # ragged rows or stray quotes: find each one
+    return _make_table([str(h) for h in frame.iloc[0].tolist()], frame.iloc[1:], np.arange(2, len(frame) + 1), repaired)
 
 
-def _read_csv_slowly(text: str, sep: str) -> tuple[_Table | None, list[Problem]]:
+def _read_csv_slowly(text: str, sep: str, repaired: list[Problem]) -> tuple[_Table | None, list[Problem]]:
     records: list[list[str]] = []
     try:
         for record in csv.reader(io.StringIO(text), delimiter=sep):
@@ -116,7 +102,7 @@ def _read_csv_slowly(text: str, sep: str) -> tuple[_Table | None, list[Problem]]
     kept = [(i, r + [""] * (width - len(r))) for i, r in enumerate(records[1:], start=2) if len(r) <= width]
     rows = np.array([i for i, _ in kept], dtype=np.int64)
     body = pd.DataFrame([r for _, r in kept], columns=range(width), dtype=str)
-    table, problems = _make_table(records[0], body, rows, [])
+    table, problems = _make_table(records[0], body, rows, repaired)
     ragged = _issues([i for i, _ in long_rows], "", "ragged", [n for _, n in long_rows], width)
     preview = tuple(tuple(r) for r in records[1:11])
     return (replace(table, issues=(ragged,), preview=preview) if table else None), problems
@@ -129,6 +115,9 @@ def _make_table(header: list[str], body: pd.DataFrame, rows: np.ndarray,
                                                     "Split it into smaller files (for example one per metric).")]
     if len(header) > uploads.MAX_COLUMNS:
         return None, problems + [_error(1, None, f"Row 1 has {len(header)} columns; the most we read is {uploads.MAX_COLUMNS}.")]
+    too_long = long_cells(header, body, rows)  # before any step that walks the characters of every cell
+    if too_long:
+        return None, problems + too_long
     body = body.reset_index(drop=True).fillna("").astype(str)
     body.columns = range(body.shape[1])
     blank = np.logical_and.reduce([body[c].to_numpy() == "" for c in body.columns]) if body.shape[1] else np.ones(0, bool)
@@ -179,11 +168,12 @@ def _read_xlsx(data: bytes) -> tuple[_Table | None, list[Problem]]:
 
 
 def _sheet_records(sheet: Any) -> list[list[str]] | None:
-    """The sheet's rows as text, empty rows kept so row numbers hold; None past ``MAX_XLSX_CELLS``."""
+    """The sheet's rows as text, empty rows kept so row numbers hold; None past ``MAX_XLSX_CELLS`` or half as many rows."""
     sheet.reset_dimensions()  # some tools write a wrong size; read what is there
     records: list[list[str]] = []
     cells = 0
-    for row in sheet.iter_rows():
+    most_rows = min(uploads.MAX_ROWS, uploads.MAX_XLSX_CELLS // 2) + 1  # a useful row has two cells or more
+    for row in sheet.iter_rows(max_col=uploads.MAX_COLUMNS + 1):  # a stray far-right cell adds no padding
         record = [_cell_text(cell.value, getattr(cell, "number_format", None)) for cell in row[: uploads.MAX_COLUMNS + 1]]
         while record and record[-1] == "":
             record.pop()
@@ -191,8 +181,8 @@ def _sheet_records(sheet: Any) -> list[list[str]] | None:
         cells += len(record)
         if cells > uploads.MAX_XLSX_CELLS:
             return None
-        if len(records) > uploads.MAX_ROWS + 1:
-            break
+        if len(records) > most_rows:
+            return None
     return records
 
 
@@ -202,10 +192,14 @@ def _read_sheet(workbook: Any) -> tuple[_Table | None, list[Problem]]:
     sheet = workbook.worksheets[0]
     others = [name for name in workbook.sheetnames[1:] if name != NOTES_SHEET]
     problems = [_warning(None, None, f"Only the first sheet, '{_show(sheet.title)}', was read.")] if others else []
+    declared = xlsx_declared_rows(sheet, min(uploads.MAX_ROWS, uploads.MAX_XLSX_CELLS // 2) + 1)
+    if declared:  # the sheet's own <dimension>, read before any row is parsed
+        return None, problems + [declared]
     records = _sheet_records(sheet)
     if records is None:
-        return None, problems + [_error(None, None, f"The workbook has more than {uploads.MAX_XLSX_CELLS:,} filled cells, which "
-                                                    "is more than we read from Excel files. Save the sheet as CSV "
+        return None, problems + [_error(None, None, f"The workbook has more than {uploads.MAX_XLSX_CELLS:,} filled cells "
+                                                    f"or {uploads.MAX_XLSX_CELLS // 2:,} rows, which is more than we read "
+                                                    "from Excel files. Save the sheet as CSV "
                                                     f"(up to {uploads.MAX_ROWS:,} rows) and upload that instead.")]
     if not any(records):
         return None, problems + [_error(None, None, "The first sheet is empty.")]

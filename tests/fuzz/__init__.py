@@ -1,0 +1,1 @@
+"""Fuzzing: hostile inputs (``hostile``), what must hold for each (``checks``), ``make fuzz`` (``__main__``)."""
