@@ -20,6 +20,7 @@ from lupui import data, render, state
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_TITLE = "Levelling Up Place Explorer"
+FAVICON = ROOT / "static" / "favicon.png"
 # (script, label, icon) in menu order; a page appears once its file exists.
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app.py", "Overview", ":material/home:"),
@@ -52,8 +53,10 @@ class Context:
 
 def frame(title: str, *, needs_area: bool = True, wide: bool = True) -> Context:
     """Set up the page; stops the script with a clear message when data or the area is missing."""
-    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/insights:",
-                       layout="wide" if wide else "centered", initial_sidebar_state="expanded")
+    # The icon is our own file: a ":material/…:" icon makes the browser fetch it from a font CDN. "auto"
+    # opens the sidebar on a wide screen and keeps it closed on a phone, where it would cover the page.
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=str(FAVICON),
+                       layout="wide" if wide else "centered", initial_sidebar_state="auto")
     try:
         ds = data.dataset()
     except DataFileError as exc:

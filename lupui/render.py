@@ -10,19 +10,21 @@ import json
 from collections.abc import Iterable
 
 import pandas as pd
+import pyarrow as pa
 import pydeck as pdk
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from lupcore.charts import RAG_STYLE, rag_text
 from lupcore.model import Rag
 from lupcore.periods import display_label
 
-RAG_EMOJI = {Rag.GREEN: "🟢", Rag.AMBER: "🟠", Rag.RED: "🔴", Rag.GREY: "⚪"}
-
-
 def rag_cell(rag: Rag) -> str:
-    """'🔴 ✖ Red' for large tables, where per-cell styling would cost more than the table itself."""
-    return f"{RAG_EMOJI[rag]} {rag_text(rag)}"
+    """'✖ Red': shape and word, no emoji (an emoji font is missing on many council desktops).
+
+    Tables get their colour from ``status_styled``, so a status reads the same with or without colour.
+    """
+    return rag_text(rag)
 
 
 def rag_badge_html(rag: Rag, extra: str = "") -> str:
@@ -34,11 +36,18 @@ def rag_badge_html(rag: Rag, extra: str = "") -> str:
 
 
 def rag_cell_style(value: str) -> str:
-    """pandas Styler function: colour a cell that starts with a RAG symbol."""
-    for style in RAG_STYLE.values():
-        if isinstance(value, str) and value.startswith(style.symbol + " "):
-            return f"background-color: {style.colour}; color: {style.text_colour}; font-weight: 600"
+    """pandas Styler function: colour a cell that starts with a status ('✖ Red', '✖ Red · 45.2')."""
+    if isinstance(value, str):
+        for style in RAG_STYLE.values():
+            if value.startswith(f"{style.symbol} {style.word}"):
+                return f"background-color: {style.colour}; color: {style.text_colour}; font-weight: 600"
     return ""
+
+
+def status_styled(table: pd.DataFrame | pa.Table) -> Styler:
+    """Any table with status cells, each coloured with its shape and word (the one helper every table uses)."""
+    frame = table.to_pandas() if isinstance(table, pa.Table) else table
+    return frame.style.map(rag_cell_style)
 
 
 BASE_CSS = """

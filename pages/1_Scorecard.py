@@ -42,7 +42,7 @@ top[2].markdown(f"**In short.** {summary.headline}")
 st.subheader("Missions")
 key = (now.panel.tier, now.local_key, data.settings_key(s), now.engine.peer_codes, area.code)
 missions = tables.missions_table(key, card)
-st.dataframe(missions, hide_index=True, width="stretch", height=38 + 35 * missions.num_rows)
+st.dataframe(render.status_styled(missions), hide_index=True, width="stretch", height=38 + 35 * missions.num_rows)
 st.caption(f":material/rule: {MISSION_RAG_RULE}")
 capitals, _ = st.columns([1.2, 1])
 with capitals:
@@ -78,7 +78,7 @@ def every_metric(key: tuple, card: Scorecard, engine: Engine) -> None:
                show_context)
     table, ids = tables.metrics_table(key, filters, card)
     st.dataframe(
-        table,
+        render.status_styled(table),
         hide_index=True, width="stretch", height=min(38 + 35 * table.num_rows, 720),
         column_config={
             "Trend": st.column_config.LineChartColumn("Trend", width="small", help="Published values, oldest to newest"),
