@@ -19,6 +19,7 @@ from lupcore.charts import RAG_STYLE, rag_text
 from lupcore.model import Rag
 from lupcore.periods import display_label
 
+
 def rag_cell(rag: Rag) -> str:
     """'✖ Red': shape and word, no emoji (an emoji font is missing on many council desktops).
 
