@@ -7,7 +7,7 @@ from lupcore.model import CAPITALS, Rag
 from lupcore.rag import MISSION_RAG_RULE
 from lupcore.report import CAPITAL_NOTE
 from lupcore.scorecard import Engine, Scorecard, summarise
-from lupcore.settings import MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS
+from lupcore.wording import GLOSSARY, settings_caption, weights_in_force
 from lupui import charts, data, render, state, tables
 from lupui.foresight import intervals
 from lupui.frame import frame
@@ -18,9 +18,7 @@ ds, area, view = ctx.dataset, ctx.area, ctx.view
 now = current(ctx)
 st.title(f"Scorecard: {area.name}")
 s = view.settings
-st.caption(f"Minimum: {MINIMUM_PRESETS[s.minimum]} · Target: {TARGET_PRESETS[s.target]} · "
-           f"Scores: {NORMALISATIONS[s.normalisation]} · Weights: {WEIGHT_PRESETS[s.weight_preset].split(':')[0]}"
-           + (" · Red needs statistical evidence" if s.evidence_based else ""))
+st.caption(f"{settings_caption(s)} · Weights: {weights_in_force(s, ds.missions)}")
 if now.problem:
     st.warning(now.problem, icon=":material/warning:")
 if now.card is None:
@@ -29,24 +27,24 @@ if now.card is None:
 card = now.card
 
 top = st.columns([1, 1.5, 2])
-top[0].metric("Levelling Up score (0–100)", format_number(card.overall, 1) if card.overall is not None else "–")
+top[0].metric("Levelling Up score (0–100)", format_number(card.overall, 1) if card.overall is not None else "–",
+              help=GLOSSARY["score"])
 top[0].markdown(render.rag_badge_html(card.overall_rag), unsafe_allow_html=True)
 interval = intervals(now).get(area.code) if card.rank else None
 top[1].metric("Rank (5th–95th percentile range)", interval.text if interval else "–",
-              help="The range comes from 1,000 runs with mission weights varied by ±25%, the normalisation method "
-                   "varied and values drawn within their confidence intervals (methods §3.8).")
+              help=GLOSSARY["rank_range"])
 top[1].caption(card.rank_text)
 summary = summarise(card)
 top[2].markdown(f"**In short.** {summary.headline}")
 
-st.subheader("Missions")
+st.subheader("Missions", help=f"Minimum: {GLOSSARY['minimum']}\n\nTarget: {GLOSSARY['target']}")
 key = (now.panel.tier, now.local_key, data.settings_key(s), now.engine.peer_codes, area.code)
 missions = tables.missions_table(key, card)
 st.dataframe(render.status_styled(missions), hide_index=True, width="stretch", height=38 + 35 * missions.num_rows)
 st.caption(f":material/rule: {MISSION_RAG_RULE}")
 capitals, _ = st.columns([1.2, 1])
 with capitals:
-    st.markdown("**Capitals**")
+    st.markdown("**Capitals**", help=GLOSSARY["capitals"])
     st.markdown(tables.capitals_markdown(key, card))
     st.caption(CAPITAL_NOTE)
 
@@ -56,7 +54,8 @@ with left:
 with mid:
     render.bullets(summary.concerns, "**Concerns**", empty="No metric is below its minimum.")
 with right:
-    render.bullets(summary.red_reds, "**Red-reds** (below minimum and getting worse)", empty="None.")
+    st.markdown("**Red-reds** (worse than the minimum and getting worse)", help=GLOSSARY["red_reds"])
+    render.bullets(summary.red_reds, empty="None.")
 
 
 @st.fragment
@@ -85,9 +84,8 @@ def every_metric(key: tuple, card: Scorecard, engine: Engine) -> None:
             "Weight": st.column_config.NumberColumn("Weight", format="%.2f", help="Weight within its mission (0 = not scored)"),
         },
     )
-    st.caption("Status: ✔ Green = at or better than target; ◆ Amber = between minimum and target; ✖ Red = below minimum; "
-               "– Not rated = no value or no judgement. Clarity: whether the 95% confidence interval lies wholly on one side "
-               "of the threshold that decided the status (only where the source publishes intervals).")
+    st.caption("Status: ✔ Green = at or better than target; ◆ Amber = between minimum and target; ✖ Red = worse than the minimum; "
+               "– Not rated = no value or no judgement. " + GLOSSARY["clarity"])
 
     if ids:
         st.subheader("Where the area sits among comparable areas")

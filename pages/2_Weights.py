@@ -225,6 +225,6 @@ with controls:
     m2.radio("Aggregation", list(AGGREGATIONS), format_func=AGGREGATIONS.get, key="w_agg",
              help="The geometric mean rewards balanced profiles: a weak metric is harder to offset.",
              on_change=lambda: apply({"aggregation": ss["w_agg"]}))
-    st.toggle("Evidence-based red: a metric is red only when it is clearly below the minimum (its 95% confidence "
+    st.toggle("Evidence-based red: a metric is red only when it is clearly worse than the minimum (its 95% confidence "
               "interval, or by more than the typical spread between areas where there is no interval)",
               key="w_evidence", on_change=lambda: apply({"evidence_based": bool(ss["w_evidence"])}))

@@ -59,5 +59,5 @@ st.dataframe(render.status_styled(mission_table), hide_index=True, width="stretc
 st.subheader("Metrics")
 st.dataframe(render.status_styled(metric_table), hide_index=True, width="stretch",
              height=min(row_px + row_px * len(metric_table), 1400))
-st.caption("✔ green: at or better than target · ◆ amber: between minimum and target · ✖ red: below minimum · "
+st.caption("✔ green: at or better than target · ◆ amber: between minimum and target · ✖ red: worse than the minimum · "
            "– not rated. Benchmarks and weights are the same for every area shown (Weights and methods page).")

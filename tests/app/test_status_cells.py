@@ -50,3 +50,12 @@ def test_every_status_cell_is_shape_word_and_its_colour(page: str, column: str) 
             rag = rag_from_text(text)
             assert rag is not None, f"not a status: {text!r}"
             assert colours.get((row, col)) == RAG_STYLE[rag].colour.upper(), (row, text, colours.get((row, col)))
+
+
+def test_scorecard_caption_states_changed_weights() -> None:
+    """It said 'Weights: Equal' after Mission 4 was set to 3 (the score had moved from 46.5 to 55.7)."""
+    at = open_page("pages/1_Scorecard.py", area=WALSALL, mw="4:3")
+    caption = at.caption[0].value
+    assert "Weights: Equal, changed: Mission 4: Digital connectivity ×3" in caption, caption
+    plain = open_page("pages/1_Scorecard.py", area=WALSALL).caption[0].value
+    assert plain.endswith("Weights: Equal"), plain
