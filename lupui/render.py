@@ -59,6 +59,20 @@ BASE_CSS = """
 [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {white-space: normal; overflow: visible;
                                                                   text-overflow: clip; overflow-wrap: anywhere}
 .lupe-gap {border-left:4px solid #BBBBBB; padding:0.2rem 0.8rem; color:#333; background:#f6f6f6}
+/* Long widget labels wrap instead of being cut off ("Evidence-based red…", "Include context metrics…"). */
+[data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"], [data-testid="stWidgetLabel"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important}
+@media (max-width: 640px) {
+  .rag-badge {white-space: normal}
+  /* Phone: a Markdown table's rows stack (metric in bold, then its cells) instead of running off the screen. */
+  [data-testid="stMarkdownContainer"] table thead {display:none}
+  [data-testid="stMarkdownContainer"] table, [data-testid="stMarkdownContainer"] table tbody,
+  [data-testid="stMarkdownContainer"] table tr, [data-testid="stMarkdownContainer"] table td {display:block; width:100%}
+  [data-testid="stMarkdownContainer"] table tr {border-top:1px solid #ccc; padding:0.35rem 0}
+  [data-testid="stMarkdownContainer"] table td {border:none; padding:0 0.25rem}
+  [data-testid="stMarkdownContainer"] table td:first-child {font-weight:600}
+  [data-testid="stMarkdownContainer"] table td:empty {display:none}
+}
 </style>
 """
 

@@ -8,7 +8,7 @@ from lupcore.rag import MISSION_RAG_RULE
 from lupcore.report import CAPITAL_NOTE
 from lupcore.scorecard import Engine, Scorecard, summarise
 from lupcore.wording import GLOSSARY, settings_caption, weights_in_force
-from lupui import charts, data, render, state, tables
+from lupui import charts, data, layout, render, state, tables
 from lupui.foresight import intervals
 from lupui.frame import frame
 from lupui.scoring import current, spine_spec
@@ -40,7 +40,9 @@ top[2].markdown(f"**In short.** {summary.headline}")
 st.subheader("Missions", help=f"Minimum: {GLOSSARY['minimum']}\n\nTarget: {GLOSSARY['target']}")
 key = (now.panel.tier, now.local_key, data.settings_key(s), now.engine.peer_codes, area.code)
 missions = tables.missions_table(key, card)
-st.dataframe(render.status_styled(missions), hide_index=True, width="stretch", height=38 + 35 * missions.num_rows)
+st.dataframe(render.status_styled(missions), hide_index=True, width="stretch", height=38 + 35 * missions.num_rows,
+             column_order=layout.columns_for(missions.column_names, ("Mission", "Status", "Score")),
+             column_config=layout.phone_widths({"Mission": 200, "Status": 100, "Score": 50}))
 st.caption(f":material/rule: {MISSION_RAG_RULE}")
 capitals, _ = st.columns([1.2, 1])
 with capitals:
@@ -79,9 +81,11 @@ def every_metric(key: tuple, card: Scorecard, engine: Engine) -> None:
     st.dataframe(
         render.status_styled(table),
         hide_index=True, width="stretch", height=min(38 + 35 * table.num_rows, 720),
+        column_order=layout.columns_for(table.column_names, ("Metric", "Value", "Status")),
         column_config={
             "Trend": st.column_config.LineChartColumn("Trend", width="small", help="Published values, oldest to newest"),
             "Weight": st.column_config.NumberColumn("Weight", format="%.2f", help="Weight within its mission (0 = not scored)"),
+            **layout.phone_widths({"Metric": 170, "Value": 85, "Status": 100}),
         },
     )
     st.caption("Status: ✔ Green = at or better than target; ◆ Amber = between minimum and target; ✖ Red = worse than the minimum; "

@@ -17,7 +17,7 @@ from lupcore.settings import (
     WEIGHT_PRESETS,
     Settings,
 )
-from lupui import render, state
+from lupui import layout, render, state
 from lupui.frame import frame
 from lupui.scoring import current
 
@@ -153,11 +153,11 @@ with controls:
     st.markdown("**Mission weights** (how much each mission counts in the overall score)")
     current_mw = dict(settings.mission_weights)
     measured = sorted({m.mission for m in metas})
-    cols = st.columns(3)
-    for i, n in enumerate(measured):
-        state.widget_value(f"w_mw_{n}", float(current_mw.get(n, 1.0)))
-        cols[i % 3].slider(ctx.dataset.missions[n].title, 0.0, 3.0, step=0.25, key=f"w_mw_{n}",
-                           on_change=on_mission, args=(n,))
+    for start in range(0, len(measured), 3):  # row by row: on a phone the columns stack, still in mission order
+        for col, n in zip(st.columns(3), measured[start:start + 3], strict=False):
+            state.widget_value(f"w_mw_{n}", float(current_mw.get(n, 1.0)))
+            col.slider(ctx.dataset.missions[n].title, 0.0, 3.0, step=0.25, key=f"w_mw_{n}",
+                       on_change=on_mission, args=(n,))
 
     st.markdown("**Metric weights** within each mission (untick to leave a metric out)")
     weights_now = now.engine.scores.weights if now.engine else None
@@ -173,6 +173,7 @@ with controls:
     })
     st.data_editor(
         table, key="w_weights_editor", hide_index=True, width="stretch", height=min(38 + 35 * len(table), 560),
+        column_order=layout.columns_for(list(table.columns), ("Mission", "Metric", "Include", "Weight")),
         disabled=["Mission", "Metric", "Role", "Local control"], on_change=on_weights_editor,
         column_config={"Mission": st.column_config.NumberColumn(width=WEIGHT_COLUMNS["Mission"]),
                        "Metric": st.column_config.TextColumn(width=WEIGHT_COLUMNS["Metric"]),
