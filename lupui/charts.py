@@ -14,7 +14,9 @@ import pyarrow as pa
 
 from lupcore.charts import SPINE_LEGEND, spine_chart
 
-__all__ = ["SPINE_LEGEND", "VegaChart", "prepared", "spine_chart"]
+__all__ = ["SPINE_LEGEND", "VegaChart", "for_projector", "prepared", "spine_chart"]
+
+PROJECTOR_FONT_PX = 20
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,18 @@ def prepared(chart: alt.TopLevelMixin) -> VegaChart:
     spec.pop("data", None)
     (rows,) = datasets.values()
     return VegaChart(spec, pa.Table.from_pylist(rows))
+
+
+def for_projector(chart: VegaChart, presenter: bool) -> VegaChart:
+    """The same chart with labels, titles and legends at 20 px for a projector (a new spec; the cached one is kept)."""
+    if not presenter:
+        return chart
+    big = {"labelFontSize": PROJECTOR_FONT_PX, "titleFontSize": PROJECTOR_FONT_PX}
+    config = dict(chart.spec.get("config", {}))
+    config.update(axis={**config.get("axis", {}), **big, "labelColor": "#1a1a1a"},
+                  legend={**config.get("legend", {}), **big, "labelColor": "#1a1a1a", "symbolSize": 220},
+                  text={"fontSize": PROJECTOR_FONT_PX})
+    spec = {**chart.spec, "config": config}
+    if isinstance(spec.get("height"), int | float):
+        spec["height"] = int(spec["height"] * 1.35)  # rows as tall as their larger labels
+    return VegaChart(spec, chart.data)

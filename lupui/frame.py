@@ -109,6 +109,6 @@ def _sidebar(ds: Dataset, view: ViewState) -> None:
         st.divider()
         state.widget_value("w_presenter", view.presenter)
         st.toggle("Presenter mode", key="w_presenter",
-                  help="Large type and no controls, for a projector.",
+                  help="Large type for a projector: the sidebar, the Scorecard's filters and the Compare controls are hidden.",
                   on_change=lambda: state.update(presenter=bool(st.session_state["w_presenter"])))
         st.caption(OGL)

@@ -41,8 +41,24 @@ def rag_cell_style(value: str) -> str:
     if isinstance(value, str):
         for style in RAG_STYLE.values():
             if value.startswith(f"{style.symbol} {style.word}"):
-                return f"background-color: {style.colour}; color: {style.text_colour}; font-weight: 600"
+                return f"background-color: {style.colour}; color: {style.text_colour}; font-weight: 600; white-space: nowrap"
     return ""
+
+
+def status_table(table: pd.DataFrame | pa.Table, *, presenter: bool = False,
+                 presenter_columns: Iterable[str] | None = None, **dataframe_args: object) -> None:
+    """Draw a table whose status cells are coloured; on a projector as large HTML text, else a data grid.
+
+    A data grid draws on a canvas at a fixed small size that no stylesheet reaches, so presenter mode
+    shows a plain table (styled by ``PRESENTER_CSS``) with only ``presenter_columns``.
+    """
+    if presenter:
+        frame = table.to_pandas() if isinstance(table, pa.Table) else table
+        if presenter_columns is not None:
+            frame = frame[[c for c in presenter_columns if c in frame.columns]]
+        st.table(status_styled(frame).hide(axis="index"))
+    else:
+        st.dataframe(status_styled(table), **dataframe_args)  # type: ignore[arg-type]
 
 
 def status_styled(table: pd.DataFrame | pa.Table) -> Styler:
@@ -81,10 +97,15 @@ PRESENTER_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display:none}
 html, body, [data-testid="stAppViewContainer"] {font-size: 22px}
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.15rem}
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 2.8rem !important; line-height: 1.15}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {
+  font-size: 2.0rem !important; line-height: 1.15; white-space: nowrap !important; overflow-wrap: normal !important}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: 1rem !important; color: #333 !important;
+  opacity: 1 !important}
+[data-testid="stTable"] table, [data-testid="stTable"] th, [data-testid="stTable"] td {font-size: 1rem !important}
+[data-testid="stTooltipIcon"] {display:none}
 [data-testid="stMetricLabel"] p {font-size: 1.0rem !important; white-space: normal}
 h1 {font-size: 2.6rem !important} h2 {font-size: 2.0rem !important} h3 {font-size: 1.6rem !important}
-.block-container {padding-top: 1rem; max-width: 100%}
+.block-container, [data-testid="stMainBlockContainer"] {padding: 1rem 1.5rem !important; max-width: 100% !important}
 </style>
 """
 

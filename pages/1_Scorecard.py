@@ -26,7 +26,7 @@ if now.card is None:
     st.stop()
 card = now.card
 
-top = st.columns([1, 1.5, 2])
+top = st.columns([1, 2, 1.6] if view.presenter else [1, 1.5, 2])  # the rank range on one line
 top[0].metric("Levelling Up score (0–100)", format_number(card.overall, 1) if card.overall is not None else "–",
               help=GLOSSARY["score"])
 top[0].markdown(render.rag_badge_html(card.overall_rag), unsafe_allow_html=True)
@@ -40,9 +40,10 @@ top[2].markdown(f"**In short.** {summary.headline}")
 st.subheader("Missions", help=f"Minimum: {GLOSSARY['minimum']}\n\nTarget: {GLOSSARY['target']}")
 key = (now.panel.tier, now.local_key, data.settings_key(s), now.engine.peer_codes, area.code)
 missions = tables.missions_table(key, card)
-st.dataframe(render.status_styled(missions), hide_index=True, width="stretch", height=38 + 35 * missions.num_rows,
-             column_order=layout.columns_for(missions.column_names, ("Mission", "Status", "Score")),
-             column_config=layout.phone_widths({"Mission": 200, "Status": 100, "Score": 50}))
+render.status_table(missions, presenter=view.presenter, presenter_columns=("Mission", "Status", "Score"), hide_index=True, width="stretch",
+                    height=38 + 35 * missions.num_rows,
+                    column_order=layout.columns_for(missions.column_names, ("Mission", "Status", "Score")),
+                    column_config=layout.phone_widths({"Mission": 200, "Status": 100, "Score": 50}))
 st.caption(f":material/rule: {MISSION_RAG_RULE}")
 capitals, _ = st.columns([1.2, 1])
 with capitals:
@@ -60,11 +61,12 @@ with right:
     render.bullets(summary.red_reds, empty="None.")
 
 
-@st.fragment
-def every_metric(key: tuple, card: Scorecard, engine: Engine) -> None:
-    """The filterable metric table and spine chart: a filter change reruns only this part of the page."""
-    st.subheader("Every metric")
-    f1, f2, f3, f4 = st.columns(4)  # filters live in the widgets' own state, not in the shareable link
+NO_FILTERS = ((), (), (), (), False)
+
+
+def _filters(card: Scorecard) -> tuple:
+    """The four filters and the context toggle; their values live in the widgets, not in the shareable link."""
+    f1, f2, f3, f4 = st.columns(4)
     mission_names = {m.mission.number: m.mission.title for m in card.missions}
     pick_missions = f1.multiselect("Mission", list(mission_names), format_func=mission_names.get, key="w_sc_mission")
     measured = {m.meta.capital for m in card.metrics}
@@ -74,12 +76,18 @@ def every_metric(key: tuple, card: Scorecard, engine: Engine) -> None:
     pick_rag = f3.multiselect("Status", rag_order, format_func=render.rag_text, key="w_sc_rag")
     pick_control = f4.multiselect("Local control", ["high", "medium", "low"], format_func=str.capitalize, key="w_sc_ctl")
     show_context = st.toggle("Include context metrics (not scored)", value=False, key="w_sc_context")
+    return (tuple(pick_missions), tuple(pick_capitals), tuple(r.value for r in pick_rag), tuple(pick_control),
+            show_context)
 
-    filters = (tuple(pick_missions), tuple(pick_capitals), tuple(r.value for r in pick_rag), tuple(pick_control),
-               show_context)
+
+@st.fragment
+def every_metric(key: tuple, card: Scorecard, engine: Engine, presenter: bool) -> None:
+    """The filterable metric table and spine chart: a filter change reruns only this part of the page."""
+    st.subheader("Every metric")
+    filters = NO_FILTERS if presenter else _filters(card)  # a projector shows no controls, as promised
     table, ids = tables.metrics_table(key, filters, card)
-    st.dataframe(
-        render.status_styled(table),
+    render.status_table(
+        table, presenter=presenter, presenter_columns=("Metric", "Value", "Status", "Minimum", "Target"),
         hide_index=True, width="stretch", height=min(38 + 35 * table.num_rows, 720),
         column_order=layout.columns_for(table.column_names, ("Metric", "Value", "Status")),
         column_config={
@@ -95,10 +103,11 @@ def every_metric(key: tuple, card: Scorecard, engine: Engine) -> None:
         st.subheader("Where the area sits among comparable areas")
         spine = spine_spec(*key, ids, engine)
         if spine:
+            spine = charts.for_projector(spine, presenter)
             st.vega_lite_chart(spine.data, spine.spec, width="stretch")
             st.caption(charts.SPINE_LEGEND)
     else:
         st.info("No metric matches the filters.")
 
 
-every_metric(key, card, now.engine)
+every_metric(key, card, now.engine, view.presenter)

@@ -54,7 +54,9 @@ table = pd.DataFrame({
     "Worse since baseline": ["yes" if m.red_red else "" for m in rows],
     "Notes": [" ".join(m.notes) for m in rows],
 })
-st.dataframe(render.status_styled(table), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 640))
+render.status_table(table, presenter=view.presenter, hide_index=True, width="stretch",
+                    presenter_columns=("Metric", "Change since baseline", "Status now"),
+                    height=min(38 + 35 * len(table), 640))
 st.caption("Gap to national or target: 'closing' or 'widening' since the baseline. Recent trend: the Fingertips "
            "marker on the last five points (significant at 99.8% and stable when any one point is dropped).")
 
