@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from lupcore.format import format_number, format_value
 from lupcore.model import IndicatorMeta, Mission
-from lupcore.settings import MINIMUM_PRESETS, TARGET_PRESETS, WEIGHT_PRESETS, Settings
+from lupcore.settings import MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS, Settings
 
 MAX_DECIMALS = 4
 
@@ -38,14 +38,6 @@ GLOSSARY: dict[str, str] = {
                    "confidence intervals, 1,000 times. The range holds the middle 90% of those ranks."),
 }
 
-NORMALISATION_WORDS: dict[str, str] = {
-    "minmax": "0 to 100 between the lowest and highest area (extreme values capped first)",
-    "zscore": "distance from the average (50 = average, 10 points per standard deviation)",
-    "percentile": "percentile rank among areas",
-    "distance": "distance from the minimum (0) to the target (100)",
-}
-
-
 def weights_in_force(settings: Settings, missions: Mapping[int, Mission]) -> str:
     """'Equal' or, after changes, 'Equal, changed: Mission 4: Digital ×3; 2 metric weights' (never stale)."""
     text = WEIGHT_PRESETS[settings.weight_preset].split(":")[0]
@@ -62,7 +54,7 @@ def weights_in_force(settings: Settings, missions: Mapping[int, Mission]) -> str
 def settings_caption(settings: Settings) -> str:
     """The benchmark and scale in force, in words a council officer uses (no method jargon)."""
     return (f"Minimum: {MINIMUM_PRESETS[settings.minimum]} · Target: {TARGET_PRESETS[settings.target]} · "
-            f"Scores: {NORMALISATION_WORDS[settings.normalisation]}"
+            f"Scores: {NORMALISATIONS[settings.normalisation][0].lower()}{NORMALISATIONS[settings.normalisation][1:]}"
             + (" · Red needs statistical evidence" if settings.evidence_based else ""))
 
 

@@ -16,7 +16,7 @@ from lupcore.dataset import Dataset
 from lupcore.io import DataFileError
 from lupcore.model import Area
 from lupcore.session import ViewState
-from lupui import data, render, state
+from lupui import data, render, state, welcome
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_TITLE = "Levelling Up Place Explorer"
@@ -76,6 +76,7 @@ def frame(title: str, *, needs_area: bool = True, wide: bool = True) -> Context:
     area = ds.area(view.area) if view.area else None
     if needs_area and area is None:
         st.title(title)
+        welcome.intro()
         st.info("Choose a council to begin: type its name below or in the sidebar.", icon=":material/search:")
         area_picker(ds, key="w_area_main")
         st.stop()

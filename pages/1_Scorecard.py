@@ -93,6 +93,9 @@ def every_metric(key: tuple, card: Scorecard, engine: Engine, presenter: bool) -
         column_config={
             "Trend": st.column_config.LineChartColumn("Trend", width="small", help="Published values, oldest to newest"),
             "Weight": st.column_config.NumberColumn("Weight", format="%.2f", help="Weight within its mission (0 = not scored)"),
+            "Minimum": st.column_config.TextColumn("Minimum", help=GLOSSARY["minimum"]),
+            "Target": st.column_config.TextColumn("Target", help=GLOSSARY["target"]),
+            "Clarity": st.column_config.TextColumn("Clarity", help=GLOSSARY["clarity"]),
             **layout.phone_widths({"Metric": 170, "Value": 85, "Status": 100}),
         },
     )
