@@ -7,6 +7,8 @@ Markdown tables, the sidebar closed below 768 px) live in the CSS and need no de
 
 from __future__ import annotations
 
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
 import streamlit as st
 
 PHONE_MARKER = "Mobi"
@@ -29,3 +31,16 @@ def columns_for(full: list[str] | tuple[str, ...], phone: tuple[str, ...]) -> li
 def phone_widths(widths: dict[str, int]) -> dict[str, object]:
     """``column_config`` entries fixing a few column widths (pixels) on a phone only, so the columns fit."""
     return {name: st.column_config.Column(width=px) for name, px in widths.items()} if on_phone() else {}
+
+
+def share_link(params: dict[str, str], page: str = "Scorecard") -> str:
+    """The whole address that reopens this view, from the address the browser used ('?…' if it is unknown)."""
+    query = urlencode(params)
+    try:
+        here = urlsplit(st.context.url or "")
+    except Exception:  # noqa: BLE001 - no request (bare script run)
+        here = urlsplit("")
+    if not (here.scheme and here.netloc):
+        return f"?{query}"
+    root = here.path.rsplit("/", 1)[0]  # the app may be served under a path prefix
+    return urlunsplit((here.scheme, here.netloc, f"{root}/{page}", query, ""))

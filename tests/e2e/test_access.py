@@ -58,3 +58,12 @@ def test_page_is_local_and_accessible(app_url: str, page: Page, open_app: Callab
     assert page.get_by_test_id("stException").count() == 0
     assert not foreign_hosts(requested), f"{path} asked another host: {sorted(foreign_hosts(requested))}"
     assert not blocking_violations(page), "\n".join(blocking_violations(page))
+
+
+def test_share_link_is_the_whole_address(app_url: str, page: Page, open_app: Callable[[str], Page]) -> None:
+    """'Share this view' showed only '?area=…' and asked the user to splice it into the address."""
+    open_app(f"{app_url}/Export?area={WALSALL}")
+    code = page.get_by_test_id("stCode").first.inner_text().strip()
+    assert code.startswith(f"{app_url}/Scorecard?") and f"area={WALSALL}" in code, code
+    open_app(code)
+    assert page.get_by_test_id("stMain").get_by_role("heading", level=1).inner_text().startswith("Scorecard: Walsall")
