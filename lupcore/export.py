@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from lupcore.export_pdf import export_pdf
 from lupcore.export_pptx import export_pptx
-from lupcore.export_xlsx import export_xlsx
 from lupcore.export_standalone import standalone_tables
+from lupcore.export_xlsx import export_xlsx
 from lupcore.report import ReportBundle
 from lupcore.sanitise import neutralise_frame
 
