@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from lupcore.format import format_number, format_value
+from lupcore.format import format_change, format_number, format_value
 from lupcore.model import IndicatorMeta, Mission
 from lupcore.settings import MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS, Settings
 
@@ -76,3 +76,32 @@ def decisive_decimals(value: float | None, others: Iterable[float | None], decim
 def format_decisive(value: float | None, meta: IndicatorMeta, decimals: int) -> str:
     """``format_value`` at ``decimals`` (from ``decisive_decimals``) rather than the metric's usual decimals."""
     return format_value(value, meta if decimals == meta.decimals else replace(meta, decimals=decimals))
+
+
+def change_words(change: str, meta: IndicatorMeta) -> str:
+    """A scenario change in the metric's unit: '700' → 'new value £700', '+2' → '+£2', '+5%' → '+5%'."""
+    text = change.strip()
+    if text in ("target", "minimum"):
+        return f"reach the {text}"
+    if text.endswith("%") and text[:1] in "+-":
+        return text.replace("-", "−")
+    try:
+        number = float(text.lstrip("=").rstrip("%"))
+    except ValueError:
+        return text
+    if text[:1] in "+-":  # a change in the metric's units: percentage points for a percentage
+        return format_change(number, replace(meta, decimals=max(meta.decimals, _decimals_in(text))))
+    shown = format_value(number, replace(meta, decimals=max(meta.decimals, _decimals_in(text))))
+    return f"new value {shown}"
+
+
+def _decimals_in(text: str) -> int:
+    return min(len(text.split(".", 1)[1].rstrip("%")), MAX_DECIMALS) if "." in text else 0
+
+
+def no_scenario_message(has_draft: bool) -> str:
+    """What the What-if page says before any scenario is saved (a change added but not saved is not 'nothing')."""
+    if has_draft:
+        return ("Your changes are not saved yet: give the scenario a name and press Save scenario to see what they "
+                "do to the scores and ranks.")
+    return "No scenarios yet: build one above. Scenarios are kept in the page link and the session file."

@@ -11,7 +11,14 @@ from lupcore.examples import example_dataset, example_panel
 from lupcore.model import Polarity
 from lupcore.scorecard import build_engine, build_scorecard, summarise
 from lupcore.settings import DEFAULT_SETTINGS
-from lupcore.wording import GLOSSARY, decisive_decimals, format_decisive, settings_caption, weights_in_force
+from lupcore.wording import (
+    GLOSSARY,
+    change_words,
+    decisive_decimals,
+    format_decisive,
+    settings_caption,
+    weights_in_force,
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +72,16 @@ def test_every_term_on_screen_has_an_explanation() -> None:
     for term in ("minimum", "target", "clarity", "red_reds", "capitals", "score", "rank_range", "worse_since_baseline"):
         assert len(GLOSSARY[term]) > 60, term
     assert not any(word in " ".join(GLOSSARY.values()).lower() for word in ("§", "coinr", "winsor", "brief"))
+
+
+def test_scenario_changes_are_shown_in_the_metrics_unit(example: Dataset) -> None:
+    pay, ks2 = example.indicators["pay"], example.indicators["ks2"]
+    assert change_words("700", pay) == "new value £700"  # it read "700"
+    assert change_words("+20", pay) == "+£20" and change_words("-2.5", ks2) == "−2.5 pp"
+    assert change_words("+5%", pay) == "+5%" and change_words("target", ks2) == "reach the target"
+
+
+def test_after_add_the_page_does_not_say_there_is_nothing() -> None:
+    from lupcore.wording import no_scenario_message
+    assert "No scenarios yet" in no_scenario_message(False)
+    assert "not saved yet" in no_scenario_message(True) and "No scenarios" not in no_scenario_message(True)
