@@ -87,6 +87,9 @@ deck = CompactDeck(layers=[polygons, markers], initial_view_state=view_state, ma
                          "style": {"backgroundColor": "#1a1a1a", "color": "white", "fontSize": "14px"}})
 
 st.subheader(layer.title)
+if not is_district_level:
+    st.info(f"The map shows local councils, so {area.name} appears as its {len(selected)} member councils "
+            "(outlined in black); its own scores and status are on the Scorecard.", icon=":material/info:")
 map_col, legend_col = st.columns([3, 1])
 with map_col:
     event = st.pydeck_chart(deck, height=640, key="w_map_chart", on_select="rerun", selection_mode="single-object")

@@ -264,3 +264,12 @@ def test_the_untouched_template_for_bad_files_restores() -> None:
     at.run()
     assert not at.error and [s.value for s in at.success] == ["Session restored with 1 local metric(s)."]
     assert url(at) == {"area": "E06000001", "v": "1"}
+
+
+def test_upload_limit_in_the_rules_is_the_uploaders_limit() -> None:
+    """The rules said 10 MB while the uploader said 12 MB (the server's limit, set for session files)."""
+    from lupcore.uploads.model import MAX_BYTES
+    at = open_page(LOCAL)
+    upload = next(u for u in at.file_uploader if u.label == "Upload a CSV or Excel file")
+    assert upload.proto.max_upload_size_mb == MAX_BYTES // 1024 // 1024 == 10
+    assert any("At most 10 MB" in m.value for m in at.markdown)

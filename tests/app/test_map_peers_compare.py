@@ -494,3 +494,26 @@ def test_a_local_metric_outside_any_mission_is_still_compared_with_the_peers() -
     row = table[table["Metric"] == "Pride in place (local)"]
     assert len(row) == 1, table["Metric"].tolist()
     assert re.fullmatch(r"\d+(st|nd|rd|th) of \d+", row.iloc[0]["Rank in group"]), row.iloc[0]["Rank in group"]
+
+
+def test_heatmap_draws_missing_scores_grey_as_its_caption_says() -> None:
+    """Missing cells were white (Vega drops a null colour) while the caption promised grey."""
+    import json
+
+    from lupui.charts import NO_DATA_GREY
+    at = open_page(PEERS, area=WALSALL)
+    chart = at.get("vega_lite_chart")[0]
+    spec = json.loads(chart.proto.spec)
+    layers = spec["layer"]
+    grey = [layer for layer in layers if layer["mark"].get("color") == NO_DATA_GREY]
+    assert len(grey) == 1 and grey[0]["transform"] == [{"filter": "!isValid(datum.score)"}]
+    frames = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets]
+    assert any(frame["score"].isna().any() for frame in frames), "Walsall's peers have missing scores to show"
+    assert any("grey means no data" in c.value for c in at.caption)
+
+
+def test_a_countys_map_says_it_shows_the_districts() -> None:
+    at = open_page(MAP, area="E10000030")  # Surrey
+    notes = [i.value for i in at.info]
+    assert any("Surrey appears as its 11 member councils" in n for n in notes), notes
+    assert not [i.value for i in open_page(MAP, area=WALSALL).info if "member councils" in i.value]
