@@ -102,6 +102,9 @@ html, body, [data-testid="stAppViewContainer"] {font-size: 22px}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: 1rem !important; color: #333 !important;
   opacity: 1 !important}
 [data-testid="stTable"] table, [data-testid="stTable"] th, [data-testid="stTable"] td {font-size: 1rem !important}
+/* The large table wraps its words instead of scrolling: a scrolling box is out of reach of the keyboard. */
+[data-testid="stTable"] > div {overflow: visible !important}
+[data-testid="stTable"] th, [data-testid="stTable"] td {overflow-wrap: anywhere}
 [data-testid="stTooltipIcon"] {display:none}
 [data-testid="stMetricLabel"] p {font-size: 1.0rem !important; white-space: normal}
 h1 {font-size: 2.6rem !important} h2 {font-size: 2.0rem !important} h3 {font-size: 1.6rem !important}

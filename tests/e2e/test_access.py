@@ -46,14 +46,17 @@ def blocking_violations(page: Page) -> list[str]:
             for v in response["violations"] if v["impact"] in BLOCKING]
 
 
-@pytest.mark.parametrize("path", PAGES)
+PRESENTER = [("/Scorecard", "&present=1"), ("/Compare", "&present=1"), ("/Progress", "&present=1")]
+
+
+@pytest.mark.parametrize(("path", "extra"), [(p, "") for p in PAGES] + PRESENTER)
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_page_is_local_and_accessible(app_url: str, page: Page, open_app: Callable[[str], Page],
-                                      viewport: str, path: str) -> None:
+                                      viewport: str, path: str, extra: str) -> None:
     page.set_viewport_size(VIEWPORTS[viewport])
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
-    open_app(f"{app_url}{path}?area={WALSALL}")
+    open_app(f"{app_url}{path}?area={WALSALL}{extra}")
     page.wait_for_timeout(1500)  # charts and the map draw after the script run ends
     assert page.get_by_test_id("stException").count() == 0
     assert not foreign_hosts(requested), f"{path} asked another host: {sorted(foreign_hosts(requested))}"
