@@ -73,7 +73,9 @@ def test_scorecard_tables_keep_to_the_columns_that_fit(app_url: str, phone: Page
     for i in range(grids.count()):
         box = grids.nth(i).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 391, box
-    headers = [h.strip() for h in phone.locator("[data-testid='stDataFrame'] [role='columnheader']").all_inner_texts()]
+    header_cells = phone.locator("[data-testid='stDataFrame'] [role='columnheader']")
+    expect(header_cells.first).to_be_attached()  # the grid's accessible header is built after it draws
+    headers = [h.strip() for h in header_cells.all_inner_texts()]
     assert "Status" in headers and "Minimum" not in headers and "Local control" not in headers, headers
 
 
