@@ -23,11 +23,11 @@ TARGET_PRESETS: dict[str, str] = {
     "mission": "Mission target",
     "custom": "Custom value",
 }
-NORMALISATIONS: dict[str, str] = {
-    "minmax": "Min–max (after outlier treatment)",
-    "zscore": "z-score (shown as 50 ± 10 per SD)",
-    "percentile": "Percentile rank",
-    "distance": "Distance to target (minimum 0, target 100)",
+NORMALISATIONS: dict[str, str] = {  # shown to users: plain words, no method names
+    "minmax": "Lowest area 0, highest 100 (extreme values capped first)",
+    "zscore": "Distance from the average (50 = average, 10 points per standard deviation)",
+    "percentile": "Percentile rank among areas",
+    "distance": "From the minimum (0) to the target (100)",
 }
 AGGREGATIONS: dict[str, str] = {"arithmetic": "Arithmetic mean", "geometric": "Geometric mean"}
 WEIGHT_PRESETS: dict[str, str] = {

@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import pyarrow as pa
 
 from lupcore.export import SPINE_LEGEND, spine_chart
 
-__all__ = ["SPINE_LEGEND", "VegaChart", "prepared", "spine_chart"]
+__all__ = ["SPINE_LEGEND", "VegaChart", "for_projector", "peer_heatmap", "prepared", "spine_chart"]
+
+PROJECTOR_FONT_PX = 20
 
 
 @dataclass(frozen=True)
@@ -38,3 +41,36 @@ def prepared(chart: alt.TopLevelMixin) -> VegaChart:
     spec.pop("data", None)
     (rows,) = datasets.values()
     return VegaChart(spec, pa.Table.from_pylist(rows))
+
+
+def for_projector(chart: VegaChart, presenter: bool) -> VegaChart:
+    """The same chart with labels, titles and legends at 20 px for a projector (a new spec; the cached one is kept)."""
+    if not presenter:
+        return chart
+    big = {"labelFontSize": PROJECTOR_FONT_PX, "titleFontSize": PROJECTOR_FONT_PX}
+    config = dict(chart.spec.get("config", {}))
+    config.update(axis={**config.get("axis", {}), **big, "labelColor": "#1a1a1a"},
+                  legend={**config.get("legend", {}), **big, "labelColor": "#1a1a1a", "symbolSize": 220},
+                  text={"fontSize": PROJECTOR_FONT_PX})
+    spec = {**chart.spec, "config": config}
+    if isinstance(spec.get("height"), int | float):
+        spec["height"] = int(spec["height"] * 1.35)  # rows as tall as their larger labels
+    return VegaChart(spec, chart.data)
+
+
+NO_DATA_GREY = "#BBBBBB"
+
+
+def peer_heatmap(heat: pd.DataFrame, order: list[str]) -> alt.LayerChart:
+    """Metric scores (0–100, viridis) per area; a missing score is a grey cell, as the caption says (it was white)."""
+    base = alt.Chart(heat).encode(
+        # Every label drawn (Vega thins overlapping ones by default, leaving columns unnamed).
+        x=alt.X("area:N", sort=order, title=None, axis=alt.Axis(labelAngle=-55, labelLimit=160, labelOverlap=False)),
+        y=alt.Y("metric:N", sort=None, title=None, axis=alt.Axis(labelLimit=300, labelOverlap=False)),
+        tooltip=["area", "metric", "value", alt.Tooltip("score:Q", format=".1f")],
+    )
+    missing = base.mark_rect(color=NO_DATA_GREY).transform_filter("!isValid(datum.score)")
+    scored = base.mark_rect().encode(
+        color=alt.Color("score:Q", scale=alt.Scale(scheme="viridis", domain=[0, 100]), title="Score (0–100)"),
+    ).transform_filter("isValid(datum.score)")
+    return alt.layer(missing, scored).properties(height=max(300, 20 * heat["metric"].nunique()))

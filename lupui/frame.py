@@ -15,10 +15,11 @@ import streamlit as st
 from lupcore.data import DataFileError, Dataset
 from lupcore.model import Area
 from lupcore.session import ViewState
-from lupui import data, place_search, render, state
+from lupui import data, place_search, render, state, welcome
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_TITLE = "Levelling Up Place Explorer"
+FAVICON = ROOT / "static" / "favicon.png"
 # (script, label, icon) in menu order; a page appears once its file exists.
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app.py", "Overview", ":material/home:"),
@@ -52,8 +53,10 @@ class Context:
 
 def frame(title: str, *, needs_area: bool = True, wide: bool = True) -> Context:
     """Set up the page; stops the script with a clear message when data or the area is missing."""
-    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/insights:",
-                       layout="wide" if wide else "centered", initial_sidebar_state="expanded")
+    # The icon is our own file: a ":material/…:" icon makes the browser fetch it from a font CDN. "auto"
+    # opens the sidebar on a wide screen and keeps it closed on a phone, where it would cover the page.
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=str(FAVICON),
+                       layout="wide" if wide else "centered", initial_sidebar_state="auto")
     try:
         ds = data.dataset()
     except DataFileError as exc:
@@ -73,6 +76,7 @@ def frame(title: str, *, needs_area: bool = True, wide: bool = True) -> Context:
     area = ds.area(view.area) if view.area else None
     if needs_area and area is None:
         st.title(title)
+        welcome.intro()
         st.info("Choose a council to begin: type its name, a town or a postcode below or in the sidebar.",
                 icon=":material/search:")
         area_picker(ds, key="w_area_main")
@@ -96,6 +100,6 @@ def _sidebar(ds: Dataset, view: ViewState) -> None:
         st.divider()
         state.widget_value("w_presenter", view.presenter)
         st.toggle("Presenter mode", key="w_presenter",
-                  help="Large type and no controls, for a projector.",
+                  help="Large type for a projector: the sidebar, the Scorecard's filters and the Compare controls are hidden.",
                   on_change=lambda: state.update(presenter=bool(state.widget("w_presenter"))))
         st.caption(OGL)

@@ -11,19 +11,22 @@ import re
 from collections.abc import Iterable
 
 import pandas as pd
+import pyarrow as pa
 import pydeck as pdk
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from lupcore.model import Rag
 from lupcore.periods import display_label
 from lupcore.scoring import RAG_STYLE, rag_text
 
-RAG_EMOJI = {Rag.GREEN: "🟢", Rag.AMBER: "🟠", Rag.RED: "🔴", Rag.GREY: "⚪"}
-
 
 def rag_cell(rag: Rag) -> str:
-    """'🔴 ✖ Red' for large tables, where per-cell styling would cost more than the table itself."""
-    return f"{RAG_EMOJI[rag]} {rag_text(rag)}"
+    """'✖ Red': shape and word, no emoji (an emoji font is missing on many council desktops).
+
+    Tables get their colour from ``status_styled``, so a status reads the same with or without colour.
+    """
+    return rag_text(rag)
 
 
 def rag_badge_html(rag: Rag, extra: str = "") -> str:
@@ -35,11 +38,34 @@ def rag_badge_html(rag: Rag, extra: str = "") -> str:
 
 
 def rag_cell_style(value: str) -> str:
-    """pandas Styler function: colour a cell that starts with a RAG symbol."""
-    for style in RAG_STYLE.values():
-        if isinstance(value, str) and value.startswith(style.symbol + " "):
-            return f"background-color: {style.colour}; color: {style.text_colour}; font-weight: 600"
+    """pandas Styler function: colour a cell that starts with a status ('✖ Red', '✖ Red · 45.2')."""
+    if isinstance(value, str):
+        for style in RAG_STYLE.values():
+            if value.startswith(f"{style.symbol} {style.word}"):
+                return f"background-color: {style.colour}; color: {style.text_colour}; font-weight: 600; white-space: nowrap"
     return ""
+
+
+def status_table(table: pd.DataFrame | pa.Table, *, presenter: bool = False,
+                 presenter_columns: Iterable[str] | None = None, **dataframe_args: object) -> None:
+    """Draw a table whose status cells are coloured; on a projector as large HTML text, else a data grid.
+
+    A data grid draws on a canvas at a fixed small size that no stylesheet reaches, so presenter mode
+    shows a plain table (styled by ``PRESENTER_CSS``) with only ``presenter_columns``.
+    """
+    if presenter:
+        frame = table.to_pandas() if isinstance(table, pa.Table) else table
+        if presenter_columns is not None:
+            frame = frame[[c for c in presenter_columns if c in frame.columns]]
+        st.table(status_styled(frame).hide(axis="index"))
+    else:
+        st.dataframe(status_styled(table), **dataframe_args)  # type: ignore[arg-type]
+
+
+def status_styled(table: pd.DataFrame | pa.Table) -> Styler:
+    """Any table with status cells, each coloured with its shape and word (the one helper every table uses)."""
+    frame = table.to_pandas() if isinstance(table, pa.Table) else table
+    return frame.style.map(rag_cell_style)
 
 
 BASE_CSS = """
@@ -50,6 +76,20 @@ BASE_CSS = """
 [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {white-space: normal; overflow: visible;
                                                                   text-overflow: clip; overflow-wrap: anywhere}
 .lupe-gap {border-left:4px solid #BBBBBB; padding:0.2rem 0.8rem; color:#333; background:#f6f6f6}
+/* Long widget labels wrap instead of being cut off ("Evidence-based red…", "Include context metrics…"). */
+[data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"], [data-testid="stWidgetLabel"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important}
+@media (max-width: 640px) {
+  .rag-badge {white-space: normal}
+  /* Phone: a Markdown table's rows stack (metric in bold, then its cells) instead of running off the screen. */
+  [data-testid="stMarkdownContainer"] table thead {display:none}
+  [data-testid="stMarkdownContainer"] table, [data-testid="stMarkdownContainer"] table tbody,
+  [data-testid="stMarkdownContainer"] table tr, [data-testid="stMarkdownContainer"] table td {display:block; width:100%}
+  [data-testid="stMarkdownContainer"] table tr {border-top:1px solid #ccc; padding:0.35rem 0}
+  [data-testid="stMarkdownContainer"] table td {border:none; padding:0 0.25rem}
+  [data-testid="stMarkdownContainer"] table td:first-child {font-weight:600}
+  [data-testid="stMarkdownContainer"] table td:empty {display:none}
+}
 </style>
 """
 
@@ -58,10 +98,18 @@ PRESENTER_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display:none}
 html, body, [data-testid="stAppViewContainer"] {font-size: 22px}
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.15rem}
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 2.8rem !important; line-height: 1.15}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {
+  font-size: 2.0rem !important; line-height: 1.15; white-space: nowrap !important; overflow-wrap: normal !important}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: 1rem !important; color: #333 !important;
+  opacity: 1 !important}
+[data-testid="stTable"] table, [data-testid="stTable"] th, [data-testid="stTable"] td {font-size: 1rem !important}
+/* The large table wraps its words instead of scrolling: a scrolling box is out of reach of the keyboard. */
+[data-testid="stTable"] > div {overflow: visible !important}
+[data-testid="stTable"] th, [data-testid="stTable"] td {overflow-wrap: anywhere}
+[data-testid="stTooltipIcon"] {display:none}
 [data-testid="stMetricLabel"] p {font-size: 1.0rem !important; white-space: normal}
 h1 {font-size: 2.6rem !important} h2 {font-size: 2.0rem !important} h3 {font-size: 1.6rem !important}
-.block-container {padding-top: 1rem; max-width: 100%}
+.block-container, [data-testid="stMainBlockContainer"] {padding: 1rem 1.5rem !important; max-width: 100% !important}
 </style>
 """
 

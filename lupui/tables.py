@@ -11,9 +11,10 @@ import streamlit as st
 
 from lupcore.data import context_note
 from lupcore.export import capitals_table
-from lupcore.format import format_number, format_value
+from lupcore.format import format_number
 from lupcore.model import Rag
 from lupcore.scoring import MetricRow, Scorecard
+from lupcore.wording import decisive_decimals, format_decisive
 from lupui import render
 from lupui.scoring import trend_series
 
@@ -42,8 +43,14 @@ def missions_table(key: tuple, _card: Scorecard) -> pa.Table:
 
 def _clarity(m: MetricRow) -> str:
     if m.clear is None:
-        return "no CI" if m.rag != Rag.GREY else ""
+        return "no interval published" if m.rag != Rag.GREY else ""
     return "clear" if m.clear else "not clear"
+
+
+def _shown(m: MetricRow, number: float | None) -> str:
+    """A value or threshold with the row's decisive decimals: 99.96% against 100.00%, never 100.0% twice."""
+    others = (m.minimum, m.target) if m.meta.polarity else ()
+    return format_decisive(number, m.meta, decisive_decimals(m.value, others, m.meta.decimals))
 
 
 def _rows(card: Scorecard, filters: tuple) -> list[MetricRow]:
@@ -68,13 +75,13 @@ def metrics_table(key: tuple, filters: tuple, _card: Scorecard) -> tuple[pa.Tabl
     table = pa.table({
         "Mission": [missions.get(m.meta.mission, "Context") for m in rows],
         "Metric": [m.meta.shown_label for m in rows],
-        "Value": [format_value(m.value, m.meta) for m in rows],
+        "Value": [_shown(m, m.value) for m in rows],
         "Status": [render.rag_cell(m.rag) for m in rows],
         "Clarity": [_clarity(m) for m in rows],
         "Trend": pa.array([list(trends.get(m.meta.id, ())) for m in rows], type=pa.list_(pa.float64())),
         "Period": [render.period_text(m.period) for m in rows],
-        "Minimum": [f"{format_value(m.minimum, m.meta)} ({m.minimum_label})" if m.meta.polarity else "–" for m in rows],
-        "Target": [f"{format_value(m.target, m.meta)} ({m.target_label})" if m.meta.polarity else "–" for m in rows],
+        "Minimum": [f"{_shown(m, m.minimum)} ({m.minimum_label})" if m.meta.polarity else "–" for m in rows],
+        "Target": [f"{_shown(m, m.target)} ({m.target_label})" if m.meta.polarity else "–" for m in rows],
         "Latest change": [m.direction or "–" for m in rows],
         "Weight": pa.array([m.weight for m in rows], type=pa.float64()),
         "Local control": [m.meta.local_control.value for m in rows],

@@ -13,7 +13,7 @@ from lupcore.format import format_number, format_value
 from lupcore.model import IndicatorMeta
 from lupcore.scoring import Assembly
 from lupcore.settings import MAX_KILLER_METRICS, MINIMUM_PRESETS, TARGET_PRESETS, Settings
-from lupui import render, state
+from lupui import layout, render, state
 
 EDITOR_KEYS = ("w_weights_editor", "w_bench_editor")
 _IDS = "w_metric_ids"
@@ -113,6 +113,7 @@ def weights_editor(now_: Assembly, settings: Settings, metas: list[IndicatorMeta
     column = st.column_config
     st.data_editor(
         table, key="w_weights_editor", hide_index=True, width="stretch", height=min(38 + 35 * len(table), 560),
+        column_order=layout.columns_for(list(table.columns), ("Mission", "Metric", "Include", "Weight")),
         disabled=["Mission", "Metric", "Role", "Local control"], on_change=on_weights_editor,
         column_config={"Mission": column.NumberColumn(width=WEIGHT_COLUMNS["Mission"]),
                        "Metric": column.TextColumn(width=WEIGHT_COLUMNS["Metric"]),

@@ -6,8 +6,8 @@ from lupcore.export import CAPITAL_NOTE
 from lupcore.format import format_number
 from lupcore.model import CAPITALS, Rag
 from lupcore.scoring import MISSION_RAG_RULE, Engine, Scorecard, summarise
-from lupcore.settings import MINIMUM_PRESETS, NORMALISATIONS, TARGET_PRESETS, WEIGHT_PRESETS
-from lupui import charts, render, state, tables
+from lupcore.wording import GLOSSARY, settings_caption, weights_in_force
+from lupui import charts, layout, render, state, tables
 from lupui.foresight import intervals
 from lupui.frame import frame
 from lupui.scoring import current, spine_spec
@@ -17,9 +17,7 @@ ds, area, view = ctx.dataset, ctx.area, ctx.view
 now = current(ctx)
 st.title(f"Scorecard: {area.name}")
 s = view.settings
-st.caption(f"Minimum: {MINIMUM_PRESETS[s.minimum]} · Target: {TARGET_PRESETS[s.target]} · "
-           f"Scores: {NORMALISATIONS[s.normalisation]} · Weights: {WEIGHT_PRESETS[s.weight_preset].split(':')[0]}"
-           + (" · Red needs statistical evidence" if s.evidence_based else ""))
+st.caption(f"{settings_caption(s)} · Weights: {weights_in_force(s, ds.missions)}")
 if now.problem:
     st.warning(render.plain(now.problem), icon=":material/warning:")
 if now.card is None:
@@ -27,25 +25,28 @@ if now.card is None:
     st.stop()
 card = now.card
 
-top = st.columns([1, 1.5, 2])
-top[0].metric("Levelling Up score (0–100)", format_number(card.overall, 1) if card.overall is not None else "–")
+top = st.columns([1, 2, 1.6] if view.presenter else [1, 1.5, 2])  # the rank range on one line
+top[0].metric("Levelling Up score (0–100)", format_number(card.overall, 1) if card.overall is not None else "–",
+              help=GLOSSARY["score"])
 top[0].markdown(render.rag_badge_html(card.overall_rag), unsafe_allow_html=True)
 interval = intervals(now).get(area.code) if card.rank else None
 top[1].metric("Rank (5th–95th percentile range)", interval.text if interval else "–",
-              help="The range comes from 1,000 runs with mission weights varied by ±25%, the normalisation method "
-                   "varied and values drawn within their confidence intervals (methods §3.8).")
+              help=GLOSSARY["rank_range"])
 top[1].caption(card.rank_text)
 summary = summarise(card)
 top[2].markdown(f"**In short.** {render.plain(summary.headline)}")
 
-st.subheader("Missions")
+st.subheader("Missions", help=f"Minimum: {GLOSSARY['minimum']}\n\nTarget: {GLOSSARY['target']}")
 key = (*now.view_key(), area.code)
 missions = tables.missions_table(key, card)
-st.dataframe(missions, hide_index=True, width="stretch", height=38 + 35 * missions.num_rows)
+render.status_table(missions, presenter=view.presenter, presenter_columns=("Mission", "Status", "Score"), hide_index=True, width="stretch",
+                    height=38 + 35 * missions.num_rows,
+                    column_order=layout.columns_for(missions.column_names, ("Mission", "Status", "Score")),
+                    column_config=layout.phone_widths({"Mission": 200, "Status": 100, "Score": 50}))
 st.caption(f":material/rule: {MISSION_RAG_RULE}")
 capitals, _ = st.columns([1.2, 1])
 with capitals:
-    st.markdown("**Capitals**")
+    st.markdown("**Capitals**", help=GLOSSARY["capitals"])
     st.markdown(tables.capitals_markdown(key, card))
     st.caption(CAPITAL_NOTE)
 
@@ -55,14 +56,16 @@ with left:
 with mid:
     render.bullets(summary.concerns, "**Concerns**", empty="No metric is below its minimum.")
 with right:
-    render.bullets(summary.red_reds, "**Red-reds** (below minimum and getting worse)", empty="None.")
+    st.markdown("**Red-reds** (worse than the minimum and getting worse)", help=GLOSSARY["red_reds"])
+    render.bullets(summary.red_reds, empty="None.")
 
 
-@st.fragment
-def every_metric(key: tuple, card: Scorecard, engine: Engine) -> None:
-    """The filterable metric table and spine chart: a filter change reruns only this part of the page."""
-    st.subheader("Every metric")
-    f1, f2, f3, f4 = st.columns(4)  # filters live in the widgets' own state, not in the shareable link
+NO_FILTERS = ((), (), (), (), False)
+
+
+def _filters(card: Scorecard) -> tuple:
+    """The four filters and the context toggle; their values live in the widgets, not in the shareable link."""
+    f1, f2, f3, f4 = st.columns(4)
     mission_names = {m.mission.number: m.mission.title for m in card.missions}
     pick_missions = f1.multiselect("Mission", list(mission_names), format_func=mission_names.get, key="w_sc_mission")
     measured = {m.meta.capital for m in card.metrics}
@@ -72,30 +75,41 @@ def every_metric(key: tuple, card: Scorecard, engine: Engine) -> None:
     pick_rag = f3.multiselect("Status", rag_order, format_func=render.rag_text, key="w_sc_rag")
     pick_control = f4.multiselect("Local control", ["high", "medium", "low"], format_func=str.capitalize, key="w_sc_ctl")
     show_context = st.toggle("Include context metrics (not scored)", value=False, key="w_sc_context")
+    return (tuple(pick_missions), tuple(pick_capitals), tuple(r.value for r in pick_rag), tuple(pick_control),
+            show_context)
 
-    filters = (tuple(pick_missions), tuple(pick_capitals), tuple(r.value for r in pick_rag), tuple(pick_control),
-               show_context)
+
+@st.fragment
+def every_metric(key: tuple, card: Scorecard, engine: Engine, presenter: bool) -> None:
+    """The filterable metric table and spine chart: a filter change reruns only this part of the page."""
+    st.subheader("Every metric")
+    filters = NO_FILTERS if presenter else _filters(card)  # a projector shows no controls, as promised
     table, ids = tables.metrics_table(key, filters, card)
-    st.dataframe(
-        table,
+    render.status_table(
+        table, presenter=presenter, presenter_columns=("Metric", "Value", "Status", "Minimum", "Target"),
         hide_index=True, width="stretch", height=min(38 + 35 * table.num_rows, 720),
+        column_order=layout.columns_for(table.column_names, ("Metric", "Value", "Status")),
         column_config={
             "Trend": st.column_config.LineChartColumn("Trend", width="small", help="Published values, oldest to newest"),
             "Weight": st.column_config.NumberColumn("Weight", format="%.2f", help="Weight within its mission (0 = not scored)"),
+            "Minimum": st.column_config.TextColumn("Minimum", help=GLOSSARY["minimum"]),
+            "Target": st.column_config.TextColumn("Target", help=GLOSSARY["target"]),
+            "Clarity": st.column_config.TextColumn("Clarity", help=GLOSSARY["clarity"]),
+            **layout.phone_widths({"Metric": 170, "Value": 85, "Status": 100}),
         },
     )
-    st.caption("Status: ✔ Green = at or better than target; ◆ Amber = between minimum and target; ✖ Red = below minimum; "
-               "– Not rated = no value or no judgement. Clarity: whether the 95% confidence interval lies wholly on one side "
-               "of the threshold that decided the status (only where the source publishes intervals).")
+    st.caption("Status: ✔ Green = at or better than target; ◆ Amber = between minimum and target; ✖ Red = worse than the minimum; "
+               "– Not rated = no value or no judgement. " + GLOSSARY["clarity"])
 
     if ids:
         st.subheader("Where the area sits among comparable areas")
         spine = spine_spec(*key, ids, engine)
         if spine:
+            spine = charts.for_projector(spine, presenter)
             st.vega_lite_chart(spine.data, spine.spec, width="stretch")
             st.caption(charts.SPINE_LEGEND)
     else:
         st.info("No metric matches the filters.")
 
 
-every_metric(key, card, now.engine)
+every_metric(key, card, now.engine, view.presenter)

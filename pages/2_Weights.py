@@ -51,11 +51,12 @@ with controls:
 
     st.markdown("**Mission weights** (how much each mission counts in the overall score)")
     current_mw = dict(settings.mission_weights)
-    cols = st.columns(3)
-    for i, n in enumerate(sorted({m.mission for m in metas})):
-        state.widget_value(f"w_mw_{n}", float(current_mw.get(n, 1.0)))
-        cols[i % 3].slider(ctx.dataset.missions[n].title, 0.0, 3.0, step=0.25, key=f"w_mw_{n}",
-                           on_change=weights.on_mission, args=(n,))
+    measured = sorted({m.mission for m in metas})
+    for start in range(0, len(measured), 3):  # row by row: on a phone the columns stack, still in mission order
+        for col, n in zip(st.columns(3), measured[start:start + 3], strict=False):
+            state.widget_value(f"w_mw_{n}", float(current_mw.get(n, 1.0)))
+            col.slider(ctx.dataset.missions[n].title, 0.0, 3.0, step=0.25, key=f"w_mw_{n}",
+                       on_change=weights.on_mission, args=(n,))
 
     st.markdown("**Metric weights** within each mission (untick to leave a metric out)")
     weights.weights_editor(now, settings, metas)
@@ -84,6 +85,6 @@ with controls:
     m2.radio("Aggregation", list(AGGREGATIONS), format_func=AGGREGATIONS.get, key="w_agg",
              help="The geometric mean rewards balanced profiles: a weak metric is harder to offset.",
              on_change=weights.on_choice, args=("aggregation", "w_agg"))
-    st.toggle("Evidence-based red: a metric is red only when it is clearly below the minimum (its 95% confidence "
+    st.toggle("Evidence-based red: a metric is red only when it is clearly worse than the minimum (its 95% confidence "
               "interval, or by more than the typical spread between areas where there is no interval)",
               key="w_evidence", on_change=weights.on_choice, args=("evidence_based", "w_evidence"))

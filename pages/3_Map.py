@@ -15,6 +15,7 @@ from lupui.frame import frame
 from lupui.render import CompactDeck
 from lupui.scoring import current
 
+PLAIN_STYLE = "app/static/plain-map-style.json"
 ctx = frame("Map")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
 st.title("Map")
@@ -81,11 +82,15 @@ if zoom and selected:
     view_state = pdk.ViewState(latitude=float(sub["lat"].mean()), longitude=float(sub["lon"].mean()), zoom=8.2)
 else:
     view_state = pdk.ViewState(latitude=54.6, longitude=-3.2, zoom=4.7)
-deck = CompactDeck(layers=[polygons, markers], initial_view_state=view_state, map_provider=None, map_style=None,
+# A plain background shipped with the app: without a style Streamlit fetches a third party's basemap tiles.
+deck = CompactDeck(layers=[polygons, markers], initial_view_state=view_state, map_provider=None, map_style=PLAIN_STYLE,
                 tooltip={"html": "<b>{name}</b><br/>{v}<br/>{r}",
                          "style": {"backgroundColor": "#1a1a1a", "color": "white", "fontSize": "14px"}})
 
 st.subheader(render.plain(layer.title))
+if not is_district_level:
+    st.info(f"The map shows local councils, so {area.name} appears as its {len(selected)} member councils "
+            "(outlined in black); its own scores and status are on the Scorecard.", icon=":material/info:")
 map_col, legend_col = st.columns([3, 1])
 with map_col:
     event = st.pydeck_chart(deck, height=640, key="w_map_chart", on_select="rerun", selection_mode="single-object")

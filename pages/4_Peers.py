@@ -2,7 +2,6 @@
 
 from dataclasses import replace
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +10,7 @@ from lupcore.format import format_number, format_value
 from lupcore.peers import available_variables, context_matrix, default_variables, explain, ons_neighbours
 from lupcore.scoring import anonymised_names, peer_table, score_heatmap
 from lupcore.session import MAX_CUSTOM_PEERS, PEER_K_RANGE, PEER_KINDS, clean_set_name
-from lupui import render, state
+from lupui import charts, render, state
 from lupui.frame import frame
 from lupui.scoring import current
 
@@ -115,13 +114,7 @@ with tab_heat:
     if engine is not None:
         heat = score_heatmap(engine, codes, names)
         order = [names[c] for c in codes]
-        chart = alt.Chart(heat).mark_rect().encode(
-            # Every label drawn (Vega thins overlapping ones by default, leaving columns unnamed).
-            x=alt.X("area:N", sort=order, title=None, axis=alt.Axis(labelAngle=-55, labelLimit=160, labelOverlap=False)),
-            y=alt.Y("metric:N", sort=None, title=None, axis=alt.Axis(labelLimit=300, labelOverlap=False)),
-            color=alt.Color("score:Q", scale=alt.Scale(scheme="viridis", domain=[0, 100]), title="Score (0–100)"),
-            tooltip=["area", "metric", "value", alt.Tooltip("score:Q", format=".1f")],
-        ).properties(height=max(300, 20 * heat["metric"].nunique()))
+        chart = charts.peer_heatmap(heat, order)
         st.altair_chart(chart, width="stretch")
         st.caption("Each cell is the metric's normalised score (higher is better after polarity); grey means no data.")
 with tab_why:

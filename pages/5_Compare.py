@@ -50,13 +50,12 @@ missions = {n: m.title for n, m in ds.missions.items()}
 ranges = {code: f"{iv.text} of {iv.of}" for code, iv in intervals(now).items() if iv.nominal}
 headline, mission_table, metric_table = side_by_side(engine, chosen, labels, missions, ranges)
 
-st.dataframe(headline.style.map(render.rag_cell_style), hide_index=True, width="stretch")
+render.status_table(headline, presenter=view.presenter, hide_index=True, width="stretch")
 st.subheader("Missions")
-row_px = 52 if view.presenter else 35
-st.dataframe(mission_table.style.map(render.rag_cell_style), hide_index=True, width="stretch",
-             height=row_px + row_px * len(mission_table))
+render.status_table(mission_table, presenter=view.presenter, hide_index=True, width="stretch",
+                    height=35 + 35 * len(mission_table))
 st.subheader("Metrics")
-st.dataframe(metric_table.style.map(render.rag_cell_style), hide_index=True, width="stretch",
-             height=min(row_px + row_px * len(metric_table), 1400))
-st.caption("✔ green: at or better than target · ◆ amber: between minimum and target · ✖ red: below minimum · "
+render.status_table(metric_table, presenter=view.presenter, hide_index=True, width="stretch",
+                    height=min(35 + 35 * len(metric_table), 1400))
+st.caption("✔ green: at or better than target · ◆ amber: between minimum and target · ✖ red: worse than the minimum · "
            "– not rated. Benchmarks and weights are the same for every area shown (Weights and methods page).")

@@ -29,7 +29,7 @@ st.caption("Each metric is compared with its baseline: by default the latest per
            "judged with polarity and tested where the source gives confidence intervals; series breaks and gaps "
            "are named, never bridged.")
 if prog.red_reds:
-    st.error("**Red-reds** (below the minimum and getting worse): " + render.plain("; ".join(prog.red_reds) + "."),
+    st.error("**Red now and worse since the baseline**: " + render.plain("; ".join(prog.red_reds) + "."),
              icon=":material/priority_high:")
 
 st.subheader("Missions since the baseline")
@@ -50,10 +50,12 @@ table = pd.DataFrame({
     "Gap to target": [m.target_gap.status if m.target_gap else "–" for m in rows],
     "Recent trend": [m.trend for m in rows],
     "Status now": [render.rag_cell(m.rag) for m in rows],
-    "Red-red": ["yes" if m.red_red else "" for m in rows],
+    "Worse since baseline": ["yes" if m.red_red else "" for m in rows],
     "Notes": [" ".join(m.notes) for m in rows],
 })
-st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 640))
+render.status_table(table, presenter=view.presenter, hide_index=True, width="stretch",
+                    presenter_columns=("Metric", "Change since baseline", "Status now"),
+                    height=min(38 + 35 * len(table), 640))
 st.caption("Gap to national or target: 'closing' or 'widening' since the baseline. Recent trend: the Fingertips "
            "marker on the last five points (significant at 99.8% and stable when any one point is dropped).")
 

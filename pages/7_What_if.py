@@ -7,6 +7,7 @@ import streamlit as st
 from lupcore.foresight import HELD_CONSTANT, ScenarioError, check_change, compare_scenarios, scenarios_from_view
 from lupcore.format import format_number, format_value, ordinal
 from lupcore.session import clean_scenario_name
+from lupcore.wording import change_words, no_scenario_message
 from lupui import render, state
 from lupui.foresight import intervals, peer_interval, requirement, scenario_intervals, scenario_result
 from lupui.frame import frame
@@ -65,7 +66,8 @@ with st.expander("Build a scenario", expanded=not saved):
         except ScenarioError as exc:
             st.error(render.plain(exc))
     if draft:
-        st.markdown("\n".join(f"- {render.plain(metrics[i].meta.shown_label)}: **{render.plain(c)}**" for i, c in draft if i in metrics))
+        st.markdown("\n".join(f"- {render.plain(metrics[i].meta.shown_label)}: **{render.plain(change_words(c, metrics[i].meta))}**"
+                               for i, c in draft if i in metrics))
         n1, n2, n3 = st.columns([3, 1, 1])
         name = n1.text_input("Scenario name", value=f"Scenario {chr(65 + len(saved))}", key="w_wi_name", max_chars=40,
                              help="Up to 40 characters; | ~ ; and = are left out because the page link uses them.")
@@ -80,7 +82,7 @@ with st.expander("Build a scenario", expanded=not saved):
             st.rerun()
 
 if not saved:
-    st.info("No scenarios yet: build one above. Scenarios are kept in the page link and the session file.")
+    st.info(no_scenario_message(bool(state.widget("lupe_draft"))))
     st.stop()
 
 names = [s.name for s in saved]
@@ -120,7 +122,8 @@ st.dataframe(pd.DataFrame(rows).style.map(lambda v: render.rag_cell_style(str(v)
 
 st.subheader("The changes")
 st.dataframe(pd.DataFrame([{
-    "Metric": c.label, "Change": c.change,
+    "Metric": c.label, "Change": change_words(c.change, metrics[c.indicator_id].meta) if c.indicator_id in metrics
+                                else c.change,
     "Today": format_value(c.old_value, metrics[c.indicator_id].meta) if c.indicator_id in metrics else c.old_value,
     "With the scenario": format_value(c.new_value, metrics[c.indicator_id].meta) if c.indicator_id in metrics else c.new_value,
     "Status today": render.rag_text(c.old_rag), "Status then": render.rag_text(c.new_rag), "In plain words": c.text,

@@ -44,7 +44,8 @@ with st.expander("Templates and rules", expanded=not state.local_metrics()):
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="w_tpl_xlsx")
 
 upload = st.file_uploader("Upload a CSV or Excel file", type=["csv", "xlsx"], key=f"w_upload_{state.widget('lupe_upload_round', 0)}",
-                          help="Nothing is added until every problem is fixed and you confirm the details below.")
+                          help="Nothing is added until every problem is fixed and you confirm the details below.",
+                          max_upload_size=MAX_BYTES // 1024 // 1024)  # the uploader states the same limit as the rules
 period = st.text_input("Period for a wide-form file (e.g. 2024, 2024/25)", key="w_upload_period",
                        help="Wide files have no period column; long files ignore this.")
 

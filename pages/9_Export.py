@@ -1,18 +1,18 @@
 """Export and session: take the summary away (PDF, PowerPoint, Excel, CSV) and save or restore the session."""
 
 from dataclasses import replace
-from urllib.parse import urlencode
 
 import streamlit as st
 
-from lupcore.export import MEDIA_TYPES, build_bundle, export
+from lupcore.export import MEDIA_TYPES, build_bundle, export, export_one_page
 from lupcore.foresight import progress_frame, scenario_frame, scenarios_from_view
 from lupcore.restore import restore_session
 from lupcore.session import Decoded, SessionFileError, to_session_file
 from lupcore.uploads import local_metric_to_dict
 from lupui import render, state, workshop
-from lupui.foresight import progress, scenario_result
+from lupui.foresight import intervals, progress, scenario_result
 from lupui.frame import frame
+from lupui.layout import share_link
 from lupui.scoring import current
 
 ctx = frame("Export and session")
@@ -35,29 +35,36 @@ else:
     if said:
         st.caption("The PDF and PowerPoint include “What the room said” from your workshop room.")
 
+    interval = intervals(now).get(area.code) if card.rank else None
+
     def make(fmt: str):  # the download button calls this lazily, on a separate thread
         def build() -> bytes:
             bundle = build_bundle(ds, engine, area.code, view, peers, progress=prog, scenarios=what_if,
                                   card=card, notes=notes)
+            if fmt == "one-page":
+                return export_one_page(bundle, interval.text if interval else None)
             return export(replace(bundle, room_said=said), fmt)
         return build
 
-    labels = {"pdf": ("PDF report (2–4 pages)", ":material/picture_as_pdf:"),
+    labels = {"one-page": ("One-page summary (A4 PDF)", ":material/description:"),
+              "pdf": ("Full report (PDF, 2–4 pages)", ":material/picture_as_pdf:"),
               "pptx": ("PowerPoint deck", ":material/slideshow:"),
               "xlsx": ("Excel workbook", ":material/table_view:"),
               "csv": ("Scorecard as CSV", ":material/csv:")}
     slug = "".join(ch if ch.isalnum() else "-" for ch in area.name.lower()).strip("-")
-    columns = st.columns(4)
+    columns = st.columns(len(labels))
     for col, (fmt, (label, icon)) in zip(columns, labels.items(), strict=True):
-        name = f"{slug}-scorecard.csv" if fmt == "csv" else f"{slug}-levelling-up-summary.{fmt}"
-        col.download_button(label, make(fmt), file_name=name, mime=MEDIA_TYPES[fmt], icon=icon,
+        name = (f"{slug}-scorecard.csv" if fmt == "csv" else f"{slug}-levelling-up-on-one-page.pdf" if fmt == "one-page"
+                else f"{slug}-levelling-up-summary.{fmt}")
+        col.download_button(label, make(fmt), file_name=name, mime=MEDIA_TYPES.get(fmt, "application/pdf"), icon=icon,
                             key=f"w_export_{fmt}", on_click="ignore", width="stretch")
 
 st.subheader("Share this view")
-query = urlencode(state.link_params())
-st.code(f"?{query}", language=None)
-st.caption("Add this to the app's address (on any page) to open exactly this view: the locality, weights, presets, "
-           "peers, baseline and scenarios. Local metrics travel only in the session file.")
+link = share_link(state.link_params())
+st.code(link, language=None, wrap_lines=True)
+st.caption("Send this link to open exactly this view (on the Scorecard): the locality, weights, presets, peers, "
+           "baseline and scenarios. Local metrics travel only in the session file."
+           if link.startswith("http") else "Add this to the app's address to open exactly this view.")
 
 st.subheader("Session file")
 st.markdown("Save everything (including your local metrics) to a file, and load it again later or on another "

@@ -83,7 +83,9 @@ def test_session_file_settings_and_peers_are_used(dataset: Dataset, tmp_path: Pa
     peers = peer_group(dataset, CODE, "nearest", k=10)
     card = build_scorecard(dataset, build_engine(build_panel(dataset, "ltla"), settings, peers.codes), CODE,
                            dict(dataset.missions))
-    summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(min_row=2, values_only=True)}
+    rows = list(wb["Summary"].iter_rows(min_row=2, values_only=True))
+    assert {row[0] for row in rows} == {CODE}  # every row names its area (code, name, then the summary)
+    summary = {row[2]: row[3] for row in rows}
     assert summary["Rank"] == card.rank_text  # the AREA argument wins over the session's own area
 
 

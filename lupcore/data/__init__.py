@@ -21,6 +21,7 @@ from lupcore.data._notes import (
 )
 from lupcore.data._panel import Panel, build_panel
 from lupcore.data._profile import describe, profile
+from lupcore.data.examples import example_dataset, example_panel
 
 __all__ = [
     "Baseline",
@@ -38,6 +39,8 @@ __all__ = [
     "context_note",
     "deprivation_context",
     "describe",
+    "example_dataset",
+    "example_panel",
     "horizon_period",
     "is_context",
     "load_dataset",

@@ -7,6 +7,7 @@ each writer (``_pdf`` with ``_pdfkit``, ``_pptx``, ``_xlsx``) draws the same bun
 
 from lupcore.export._charts import SPINE_LEGEND, missions_chart, missions_frame, spine_chart, to_png
 from lupcore.export._formats import FORMATS, MEDIA_TYPES, export, export_csv, file_name
+from lupcore.export._onepage import export_one_page, killer_rows
 from lupcore.export._pptx import export_pptx
 from lupcore.export._report import (
     ATTRIBUTION,
@@ -19,6 +20,7 @@ from lupcore.export._report import (
     scorecard_display,
     shown,
 )
+from lupcore.export._standalone import standalone_tables
 from lupcore.export._tables import CAPITAL_NOTE, NO_DATA, capitals_table
 from lupcore.export._xlsx import SHEET_ORDER, export_xlsx, number_format
 
@@ -38,9 +40,11 @@ __all__ = [
     "capitals_table",
     "export",
     "export_csv",
+    "export_one_page",
     "export_pptx",
     "export_xlsx",
     "file_name",
+    "killer_rows",
     "missions_chart",
     "missions_frame",
     "number_format",
@@ -48,5 +52,6 @@ __all__ = [
     "scorecard_display",
     "shown",
     "spine_chart",
+    "standalone_tables",
     "to_png",
 ]

@@ -30,7 +30,9 @@ def spine_chart(frame: pd.DataFrame) -> alt.LayerChart:
     """
     data = frame.assign(status=[RAG_STYLE[RAG_BY_CODE[c]].word for c in frame["rag"]], low=0.0, high=100.0)
     order = data["metric"].tolist()
-    y = alt.Y("metric:N", sort=order, title=None, axis=alt.Axis(labelLimit=330))
+    # Labels take at most 40% of the chart's width: at 330 px on a 390 px phone the bars shrank to a strip.
+    y = alt.Y("metric:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=alt.ExprRef("min(330, containerSize()[0] * 0.4)")))
     x_scale = alt.Scale(domain=[-5, 105])
     tooltip = [alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("value_text:N", title="Value"),
                alt.Tooltip("status:N", title="Status"), alt.Tooltip("minimum_text:N", title="Minimum"),
@@ -38,7 +40,7 @@ def spine_chart(frame: pd.DataFrame) -> alt.LayerChart:
                alt.Tooltip("best_text:N", title="Best area")]
     base = alt.Chart(data).encode(y=y)
     full = base.mark_bar(color="#e6e6e6", height=14).encode(
-        x=alt.X("low:Q", scale=x_scale, title="Worst area  →  best area (comparison set)",
+        x=alt.X("low:Q", scale=x_scale, title="Worst area  →  best area",
                 axis=alt.Axis(values=[0, 25, 50, 75, 100], labels=False)), x2="high:Q")
     middle = base.mark_bar(color="#b3b3b3", height=14).encode(x="q25:Q", x2="q75:Q")
     median = base.mark_tick(color="#ffffff", thickness=2, size=14).encode(x="median:Q")
@@ -46,8 +48,11 @@ def spine_chart(frame: pd.DataFrame) -> alt.LayerChart:
     target = base.mark_tick(color=TARGET_COLOUR, thickness=3, size=20).encode(x="target:Q", tooltip=tooltip)
     point = base.mark_point(filled=True, size=150, stroke="#000000", strokeWidth=0.8, opacity=1).encode(
         x="value:Q",
-        color=alt.Color("status:N", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE), title="Status"),
-        shape=alt.Shape("status:N", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_SHAPES), title="Status"),
+        # Legend below the chart: at the side it took a third of a phone's width from the bars.
+        color=alt.Color("status:N", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE), title="Status",
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        shape=alt.Shape("status:N", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_SHAPES), title="Status",
+                        legend=alt.Legend(orient="bottom", columns=2)),
         tooltip=tooltip,
     )
     height = max(120, 26 * len(data))

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 from lupcore.export._pdf import export_pdf
 from lupcore.export._pptx import export_pptx
-from lupcore.export._report import ReportBundle, bundle_tables
+from lupcore.export._report import ReportBundle
+from lupcore.export._standalone import standalone_tables
 from lupcore.export._xlsx import export_xlsx
 from lupcore.sanitise import neutralise_frame
 
@@ -23,10 +24,12 @@ __all__ = ["FORMATS", "MEDIA_TYPES", "export", "export_csv", "export_pdf", "expo
 def export_csv(bundle: ReportBundle) -> bytes:
     """The scorecard table as CSV: UTF-8 with a byte-order mark so Excel reads £ and ✔ correctly.
 
-    Numbers are written in full precision; a missing value is the text "no data", never 0 or blank.
+    Every row starts with the area's code and name, so the file stands alone; numbers are rounded to
+    each metric's published decimals (scores to one decimal), with the unrounded value only where the
+    rounding would hide why a status differs. A missing value is the text "no data", never 0 or blank.
     Text cells that a spreadsheet would run as a formula get a leading apostrophe.
     """
-    frame = neutralise_frame(bundle_tables(bundle)["Scorecard"])
+    frame = neutralise_frame(standalone_tables(bundle)["Scorecard"])
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 

@@ -97,7 +97,7 @@ def _summary(writer: PdfWriter, bundle: ReportBundle) -> list[Flowable]:
     s = bundle.summary
     return (_bullets(writer, "Strengths", s.strengths or ("No metric is at or better than its target.",))
             + _bullets(writer, "Concerns", s.concerns or ("No metric is below its minimum.",))
-            + _bullets(writer, "Red-reds: below minimum and getting worse", s.red_reds or ("None.",)))
+            + _bullets(writer, "Red-reds: worse than the minimum and getting worse", s.red_reds or ("None.",)))
 
 
 def _scorecard(writer: PdfWriter, tables: dict[str, pd.DataFrame]) -> list[Flowable]:
@@ -110,7 +110,7 @@ def _scorecard(writer: PdfWriter, tables: dict[str, pd.DataFrame]) -> list[Flowa
         body += part.drop(columns="Mission").to_dict("records")
     table = pd.DataFrame(body, columns=[c for c in frame.columns if c != "Mission"]).fillna("")
     note = ("Context metrics (not scored) and each benchmark's basis are in the Excel and CSV exports. "
-            "✔ Green: at or better than target; ◆ Amber: between minimum and target; ✖ Red: below minimum; "
+            "✔ Green: at or better than target; ◆ Amber: between minimum and target; ✖ Red: worse than the minimum; "
             "– Not rated: no value or no judgement.")
     return [writer.p("Every scored metric", writer.h2), data_table(writer, table, (52, 27, 17, 24, 24, 14, 22), groups),
             Spacer(1, 2), writer.p(note, writer.small)]

@@ -164,7 +164,7 @@ def _summary_slide(deck: Deck, bundle: ReportBundle) -> None:
     s = bundle.summary
     columns = (("Strengths", s.strengths or ("No metric is at or better than its target.",)),
                ("Concerns", s.concerns or ("No metric is below its minimum.",)),
-               ("Red-reds: below minimum and getting worse", s.red_reds or ("None.",)))
+               ("Red-reds: worse than the minimum and getting worse", s.red_reds or ("None.",)))
     width = (WIDTH - 2 * MARGIN - Inches(0.4)) / 3
     for k, (head, lines) in enumerate(columns):
         left = MARGIN + int(k * (width + Inches(0.2)))

@@ -121,7 +121,7 @@ def summary_table(card: Scorecard, summary: Summary) -> pd.DataFrame:
             ("Rank", card.rank_text)]
     rows += [("Strength", s) for s in summary.strengths or ("No metric is at or better than its target.",)]
     rows += [("Concern", s) for s in summary.concerns or ("No metric is below its minimum.",)]
-    rows += [("Red-red (below minimum and getting worse)", s) for s in summary.red_reds or ("None.",)]
+    rows += [("Red-red (worse than the minimum and getting worse)", s) for s in summary.red_reds or ("None.",)]
     return pd.DataFrame(rows, columns=["Section", "Text"])
 
 
@@ -267,8 +267,8 @@ def settings_lines(dataset: Dataset, engine: Engine, card: Scorecard,
         ("Metric weights changed", "; ".join(metric_w) or "none"),
         ("Local control changed", "; ".join(f"{_labels(dataset, card, [i])}: {v}" for i, v in s.control) or "none"),
         ("Metrics left out", _labels(dataset, card, sorted(s.excluded))),
-        ("Red needs statistical evidence", "yes: the whole 95% interval (or one MAD) must be below the minimum"
-         if s.evidence_based else "no: any value below the minimum is red"),
+        ("Red needs statistical evidence", "yes: the whole 95% interval (or one MAD) must be worse than the minimum"
+         if s.evidence_based else "no: any value worse than the minimum is red"),
         ("Peer group", peers.label if peers is not None else "none"),
         ("Ranked among", f"{card.rank_of} {TIER_GROUP.get(tier, 'areas')} in "
                          f"{NATION_GROUP.get(card.area.code[0] if card.area else '', 'the UK')}"),

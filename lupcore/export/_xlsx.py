@@ -20,7 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lupcore.export._report import NO_DATA, ReportBundle, about_rows, bundle_tables, is_number
+from lupcore.export._report import NO_DATA, ReportBundle, about_rows, is_number
+from lupcore.export._standalone import standalone_tables
 from lupcore.model import IndicatorMeta
 from lupcore.sanitise import neutralise_cell
 from lupcore.scoring import RAG_STYLE, rag_from_text
@@ -123,7 +124,12 @@ def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame, metas: dict[str, 
     for c, column in enumerate(frame.columns, start=1):
         put(ws, 1, c, str(column))
     _write_rows(ws, frame, metas)
-    _finish(ws, frame, "C2" if name in ("Scorecard", "Sources") else "B2" if len(frame.columns) > 2 else "A2")
+    columns = list(frame.columns)
+    if "Metric" in columns:  # keep the area and the metric in view while scrolling right
+        freeze = f"{get_column_letter(columns.index('Metric') + 2)}2"
+    else:
+        freeze = "C2" if name == "Sources" else "B2" if len(columns) > 2 else "A2"
+    _finish(ws, frame, freeze)
 
 
 def _write_about(wb: Workbook, bundle: ReportBundle) -> None:
@@ -149,7 +155,7 @@ def export_xlsx(bundle: ReportBundle) -> bytes:
     wb.properties.title = bundle.title
     wb.properties.creator = "Levelling Up Place Explorer"
     _write_about(wb, bundle)
-    tables = bundle_tables(bundle)
+    tables = standalone_tables(bundle)  # area code and name on every row, numbers as published
     metas = {m.meta.id: m.meta for m in bundle.card.metrics}
     for name in SHEET_ORDER:
         _write_sheet(wb, name, tables[name], metas)

@@ -270,5 +270,5 @@ def progress_frame(progress: AreaProgress, scored_only: bool = True) -> pd.DataF
         "Metric": [m.meta.shown_label for m in rows],
         "Change since baseline": [m.text for m in rows],
         "Gap to target": [m.target_gap.status if m.target_gap else "–" for m in rows],
-        "Red-red": ["yes" if m.red_red else "" for m in rows],
+        "Worse since baseline": ["yes" if m.red_red else "" for m in rows],
     })

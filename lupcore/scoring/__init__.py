@@ -8,6 +8,7 @@ set areas side by side (``_comparison``, ``_spine``). ``_rescore`` re-scores cha
 
 from lupcore.scoring._assembly import Assembly, LocalParts, NotScoredError, assemble
 from lupcore.scoring._comparison import anonymised_names, peer_table, score_heatmap, side_by_side
+from lupcore.scoring._contrast import AA_TEXT, contrast_ratio
 from lupcore.scoring._normalise import (
     Normaliser,
     Scores,
@@ -49,6 +50,7 @@ from lupcore.scoring._spine import spine_frame
 from lupcore.scoring._thresholds import compute_benchmarks, national_value, preset_names
 
 __all__ = [
+    "AA_TEXT",
     "AMBER",
     "Assembly",
     "Engine",
@@ -77,6 +79,7 @@ __all__ = [
     "classify",
     "classify_scores",
     "compute_benchmarks",
+    "contrast_ratio",
     "fit_normaliser",
     "indicator_weights",
     "mission_weights",

@@ -91,9 +91,10 @@ class RagStyle:
 
 
 RAG_STYLE: dict[Rag, RagStyle] = {
-    Rag.GREEN: RagStyle("Green", "at or better than target", "✔", "#009E73", "#ffffff"),
+    # Black text on every fill: white on the Okabe-Ito green or vermilion is under 4.5:1 (WCAG AA).
+    Rag.GREEN: RagStyle("Green", "at or better than target", "✔", "#009E73", "#000000"),
     Rag.AMBER: RagStyle("Amber", "between minimum and target", "◆", "#E69F00", "#000000"),
-    Rag.RED: RagStyle("Red", "below minimum", "✖", "#D55E00", "#ffffff"),
+    Rag.RED: RagStyle("Red", "worse than minimum", "✖", "#D55E00", "#000000"),
     Rag.GREY: RagStyle("Not rated", "no value or no judgement", "–", "#BBBBBB", "#000000"),
 }
 RAG_ORDER: tuple[Rag, ...] = (Rag.GREEN, Rag.AMBER, Rag.RED, Rag.GREY)

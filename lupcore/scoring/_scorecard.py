@@ -19,6 +19,7 @@ from lupcore.scoring._normalise import Normaliser, Scores, fit_normaliser, score
 from lupcore.scoring._rag import RAG_BY_CODE, classify, classify_scores
 from lupcore.scoring._thresholds import Benchmarks, compute_benchmarks, national_value
 from lupcore.settings import Settings
+from lupcore.wording import decisive_decimals, format_decisive
 
 NATION_GROUP = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
 TIER_GROUP = {"ltla": "local authorities", "utla": "upper-tier authorities", "cauth": "combined authorities"}
@@ -197,21 +198,28 @@ def summarise(card: Scorecard, limit: int = 4) -> Summary:
     greens = sorted((m for m in scored if m.rag == Rag.GREEN), key=lambda m: -(m.score or 0))
     reds = sorted((m for m in scored if m.rag == Rag.RED), key=lambda m: m.score or 0)
     strengths = tuple(
-        f"{m.meta.label}: {format_value(m.value, m.meta)}, at or better than the target of "
-        f"{format_value(m.target, m.meta)} ({m.target_label.lower()})." for m in greens[:limit])
+        f"{m.meta.label}: {_pair(m, m.target)[0]}, at or better than the target of "
+        f"{_pair(m, m.target)[1]} ({m.target_label.lower()})." for m in greens[:limit])
+    # "Worse than", never "below": for a lower-is-better metric (obesity, anxiety) red is above the minimum.
     concerns = tuple(
-        f"{m.meta.label}: {format_value(m.value, m.meta)}, below the minimum of {format_value(m.minimum, m.meta)} "
+        f"{m.meta.label}: {_pair(m, m.minimum)[0]}, worse than the minimum of {_pair(m, m.minimum)[1]} "
         f"({_lower_first(m.minimum_label)}){'; statistically clear' if m.clear else ''}." for m in reds[:limit])
     worsening = [m for m in reds if m.red_red]
-    red_reds = tuple(f"{m.meta.label}: {format_value(m.value, m.meta)}, below the minimum and worse than the period before."
-                     for m in worsening[:limit + 2])
+    red_reds = tuple(f"{m.meta.label}: {format_value(m.value, m.meta)}, worse than the minimum and worse than in "
+                     "the period before." for m in worsening[:limit + 2])
     if len(worsening) > limit + 2:
-        red_reds += (f"…and {len(worsening) - limit - 2} more (filter the table by Red).",)
+        red_reds += (f"…and {len(worsening) - limit - 2} more.",)
     counts = {r: sum(1 for m in scored if m.rag == r) for r in (Rag.GREEN, Rag.AMBER, Rag.RED)}
     headline = (f"{card.area.name if card.area else 'This area'}: {counts[Rag.GREEN]} metrics at or better than target, "
-                f"{counts[Rag.AMBER]} between minimum and target and {counts[Rag.RED]} below minimum; "
+                f"{counts[Rag.AMBER]} between minimum and target and {counts[Rag.RED]} worse than the minimum; "
                 f"overall {card.rank_text}.")
     return Summary(strengths, concerns, red_reds, headline)
+
+
+def _pair(m: MetricRow, threshold: float | None) -> tuple[str, str]:
+    """The value and a threshold, with enough decimals that they never print the same when they differ."""
+    d = decisive_decimals(m.value, (threshold,), m.meta.decimals)
+    return format_decisive(m.value, m.meta, d), format_decisive(threshold, m.meta, d)
 
 
 def _lower_first(label: str) -> str:

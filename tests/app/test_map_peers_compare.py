@@ -399,7 +399,8 @@ def test_anonymised_peers_page_hides_every_peer_name(dataset: Dataset) -> None:
 # ----- Compare ---------------------------------------------------------------------------------
 
 def compare_columns(at: AppTest) -> list[str]:
-    headline = at.main.dataframe[0].value
+    """The headline table's area columns (a data grid, or a plain table in presenter mode)."""
+    headline = (list(at.main.dataframe) + list(at.main.table))[0].value
     return [c for c in headline.columns if c]
 
 
@@ -447,6 +448,7 @@ def test_presenter_mode_hides_controls_and_enlarges_type() -> None:
     css = " ".join(m.value for m in at.markdown if m.value.lstrip().startswith("<style>"))
     assert 'data-testid="stSidebar"' in css and "display:none" in css and "font-size: 22px" in css
     assert compare_columns(at) == ["Walsall", "Birmingham", "Coventry"]
+    assert at.main.table and not at.main.dataframe, "presenter tables are plain tables, so large type reaches them"
     at.button(key="w_leave_presenter").click().run()
     assert "present" not in url(at) and at.main.multiselect
 
@@ -460,7 +462,7 @@ def test_presenter_button_turns_presenter_mode_on() -> None:
 def test_anonymised_compare_letters_the_other_areas() -> None:
     at = open_page(COMPARE, area=WALSALL, cmp=f"{WALSALL},{BIRMINGHAM},{COVENTRY}", anon="1", present="1")
     assert compare_columns(at) == ["Walsall", "Area A", "Area B"]
-    shown = " ".join(texts(at)) + " ".join(d.value.to_csv() for d in at.main.dataframe)
+    shown = " ".join(texts(at)) + " ".join(d.value.to_csv() for d in [*at.main.dataframe, *at.main.table])
     assert "Birmingham" not in shown and "Coventry" not in shown
 
 
@@ -491,3 +493,26 @@ def test_a_local_metric_outside_any_mission_is_still_compared_with_the_peers() -
     row = table[table["Metric"] == "Pride in place (local)"]
     assert len(row) == 1, table["Metric"].tolist()
     assert re.fullmatch(r"\d+(st|nd|rd|th) of \d+", row.iloc[0]["Rank in group"]), row.iloc[0]["Rank in group"]
+
+
+def test_heatmap_draws_missing_scores_grey_as_its_caption_says() -> None:
+    """Missing cells were white (Vega drops a null colour) while the caption promised grey."""
+    import json
+
+    from lupui.charts import NO_DATA_GREY
+    at = open_page(PEERS, area=WALSALL)
+    chart = at.get("vega_lite_chart")[0]
+    spec = json.loads(chart.proto.spec)
+    layers = spec["layer"]
+    grey = [layer for layer in layers if layer["mark"].get("color") == NO_DATA_GREY]
+    assert len(grey) == 1 and grey[0]["transform"] == [{"filter": "!isValid(datum.score)"}]
+    frames = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets]
+    assert any(frame["score"].isna().any() for frame in frames), "Walsall's peers have missing scores to show"
+    assert any("grey means no data" in c.value for c in at.caption)
+
+
+def test_a_countys_map_says_it_shows_the_districts() -> None:
+    at = open_page(MAP, area="E10000030")  # Surrey
+    notes = [i.value for i in at.info]
+    assert any("Surrey appears as its 11 member councils" in n for n in notes), notes
+    assert not [i.value for i in open_page(MAP, area=WALSALL).info if "member councils" in i.value]

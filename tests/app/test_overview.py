@@ -120,7 +120,7 @@ def test_every_page_renders_for_every_kind_of_area(page_file: str, code: str) ->
     on every page about the place, the area named or chosen."""
     at = open_page(page_file, check=False, area=code)
     assert not at.exception, [e.value for e in at.exception]
-    assert all(e.value.startswith("**Red-reds**") for e in at.error), [e.value for e in at.error]
+    assert all(e.value.startswith("**Red now and worse since the baseline**") for e in at.error), [e.value for e in at.error]
     assert at.title and at.title[0].value.strip()
     assert at.sidebar.text_input(key="w_area").label == "Locality", "page did not draw the shared frame"
     assert any(c.value.startswith(f"Showing {FIVE_AREAS[code]}") for c in at.sidebar.caption)

@@ -68,14 +68,14 @@ def test_page_shows_baselines_change_gaps_trend_and_red_reds(walsall: AppTest) -
         "Missions since the baseline", "Every metric", "One metric in detail: baseline and projection to 2030"]
     rows = table(walsall)
     assert {"Baseline", "Latest", "Change since baseline", "Gap to national", "Gap to target", "Recent trend",
-            "Red-red"} <= set(rows.columns)
+            "Worse since baseline"} <= set(rows.columns)
     claimant = rows.loc["Claimant count"]
     assert claimant["Baseline"].endswith("(2019)") and claimant["Direction"] == "worsening"
     assert claimant["Gap to national"] in ("closing", "widening", "no clear change", "closed", "ahead", "fallen behind")
-    assert claimant["Recent trend"] and claimant["Red-red"] == "yes"
-    red_reds = [e.value for e in walsall.error if "Red-reds" in e.value]
+    assert claimant["Recent trend"] and claimant["Worse since baseline"] == "yes"
+    red_reds = [e.value for e in walsall.error if "worse since the baseline" in e.value]
     assert len(red_reds) == 1 and "Claimant count" in red_reds[0]
-    assert set(rows.index[rows["Red-red"] == "yes"]) == {n.strip() for n in red_reds[0].split(":", 1)[1].rstrip(".").split(";")}
+    assert set(rows.index[rows["Worse since baseline"] == "yes"]) == {n.strip() for n in red_reds[0].split(":", 1)[1].rstrip(".").split(";")}
 
 
 def test_default_baseline_is_the_latest_period_ending_in_2019(walsall: AppTest) -> None:

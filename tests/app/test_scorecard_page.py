@@ -50,7 +50,7 @@ def mission_table(at: AppTest) -> pd.DataFrame:
 
 
 def status_word(cell: str) -> str:
-    """'🔴 ✖ Red' -> '✖ Red' (the table prefixes an emoji)."""
+    """The status word of a cell ('✖ Red'): shape and word only, never an emoji."""
     return next(word for word in STATUS_WORDS if cell.endswith(word))
 
 

@@ -85,7 +85,7 @@ def test_first_visit_invites_a_scenario() -> None:
 
 def test_built_scenario_is_named_kept_in_the_url_and_moves_the_rank() -> None:
     at = add_change(run_page(), "gross_weekly_pay", "target")
-    assert draft_lines(at) == ["- Median weekly pay: **target**"]
+    assert draft_lines(at) == ["- Median weekly pay: **reach the target**"]
     assert "scen" not in url(at), "a draft is not a scenario until it is saved"
     save(at)
     assert not at.exception
@@ -109,20 +109,22 @@ def test_built_scenario_is_named_kept_in_the_url_and_moves_the_rank() -> None:
     assert then_score > today_score
 
 
-@pytest.mark.parametrize(("mode", "amount", "written"), [
-    ("value", 650.0, "650"),
-    ("value", -2.0, "=-2"),
-    ("percent", 5.0, "+5%"),
-    ("percent", -3.0, "-3%"),
-    ("units", 2.0, "+2"),
-    ("units", -2.0, "-2"),
-    ("minimum", None, "minimum"),
-    ("target", None, "target"),
+@pytest.mark.parametrize(("mode", "amount", "written", "shown"), [
+    ("value", 650.0, "650", "new value £650"),
+    ("value", -2.0, "=-2", "new value −£2"),
+    ("percent", 5.0, "+5%", "+5%"),
+    ("percent", -3.0, "-3%", "−3%"),
+    ("units", 2.0, "+2", "+£2"),
+    ("units", -2.0, "-2", "−£2"),
+    ("minimum", None, "minimum", "reach the minimum"),
+    ("target", None, "target", "reach the target"),
 ])
-def test_each_kind_of_change_is_written_in_the_link_grammar(mode: str, amount: float | None, written: str) -> None:
+def test_each_kind_of_change_is_written_in_the_link_grammar(mode: str, amount: float | None, written: str,
+                                                            shown: str) -> None:
+    """The link keeps the short grammar; the page says the change in the metric's unit (it showed '650')."""
     at = add_change(run_page(), "gross_weekly_pay", mode, amount)
     assert not at.error, [e.value for e in at.error]
-    assert draft_lines(at) == [f"- Median weekly pay: **{written}**"]
+    assert draft_lines(at) == [f"- Median weekly pay: **{shown}**"]
     save(at, "Try")
     assert url(at)["scen"] == f"Try~gross_weekly_pay={written}"
 
@@ -137,9 +139,15 @@ def test_several_changes_make_one_scenario_and_a_later_change_replaces_an_earlie
     at = add_change(run_page(), "gross_weekly_pay", "percent", 5.0)
     add_change(at, "claimant_rate", "units", -1.0)
     add_change(at, "gross_weekly_pay", "target")
-    assert draft_lines(at) == ["- Claimant count: **-1**", "- Median weekly pay: **target**"]
+    assert draft_lines(at) == ["- Claimant count: **−1.0 pp**", "- Median weekly pay: **reach the target**"]
     save(at, "Both")
     assert url(at)["scen"] == "Both~claimant_rate=-1;gross_weekly_pay=target"
+
+
+def test_an_added_change_is_not_called_no_scenario() -> None:
+    at = add_change(run_page(), "gross_weekly_pay", "target")
+    assert not any("No scenarios yet" in i.value for i in at.info)
+    assert any("not saved yet" in i.value for i in at.info)
 
 
 def test_clear_discards_the_draft() -> None:
@@ -228,7 +236,7 @@ def test_scenarios_in_a_link_have_distinct_names() -> None:
 
 def test_a_typed_value_is_kept_exactly() -> None:
     at = add_change(run_page(), "gdhi_per_head", "value", 25425.75)
-    assert draft_lines(at) == ["- Disposable household income per head: **25425.75**"]
+    assert draft_lines(at) == ["- Disposable household income per head: **new value £25,425.75**"]
 
 
 # ----- ranks with uncertainty ---------------------------------------------------------------------

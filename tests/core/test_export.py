@@ -244,8 +244,9 @@ def _records(ws: object) -> list[dict[str, object]]:
 def test_xlsx_sheets_header_and_panes(workbook: openpyxl.Workbook) -> None:
     assert workbook.sheetnames == ["About", *SHEET_ORDER]
     ws = workbook["Scorecard"]
-    assert ws["A1"].font.bold and ws.freeze_panes == "C2"
-    assert ws.column_dimensions["B"].width > 10
+    assert [c.value for c in ws[1]][:4] == ["Area code", "Area name", "Mission", "Metric"]
+    assert ws["A1"].font.bold and ws.freeze_panes == "E2"  # area and metric stay in view
+    assert ws.column_dimensions["D"].width > 10
 
 
 def test_xlsx_scorecard_values_are_numbers_equal_to_metric_rows(bundle: ReportBundle,
@@ -258,8 +259,9 @@ def test_xlsx_scorecard_values_are_numbers_equal_to_metric_rows(bundle: ReportBu
         if m.value is None:
             assert value == NO_DATA
         else:
-            # openpyxl writes 16 significant digits (Excel itself keeps 15): equal to that precision
-            assert isinstance(value, float | int) and value == pytest.approx(m.value, rel=1e-14, abs=0)
+            # stored as published (the metric's decimals), not with floating-point noise
+            assert isinstance(value, float | int) and value == round(m.value, m.meta.decimals)
+        assert (records[m.meta.id]["Area code"], records[m.meta.id]["Area name"]) == ("E08000030", "Walsall")
     header = [c.value for c in ws[1]]
     pay_row = next(r for r in ws.iter_rows(min_row=2) if r[header.index("Indicator id")].value == "gross_weekly_pay")
     assert pay_row[header.index("Value")].number_format == number_format(bundle.card.metric("gross_weekly_pay").meta)
@@ -268,9 +270,10 @@ def test_xlsx_scorecard_values_are_numbers_equal_to_metric_rows(bundle: ReportBu
 def test_xlsx_missions_and_rag_colours(bundle: ReportBundle, workbook: openpyxl.Workbook) -> None:
     ws = workbook["Missions"]
     for row, m in zip(ws.iter_rows(min_row=2), bundle.card.missions, strict=True):
+        row = row[2:]  # after the area code and name
         assert row[0].value == m.mission.title and row[1].value == rag_text(m.rag)
         assert row[1].fill.fgColor.rgb.endswith(RAG_STYLE[m.rag].colour.lstrip("#").upper())
-        assert row[2].value == (NO_DATA if m.score is None else pytest.approx(m.score))
+        assert row[2].value == (NO_DATA if m.score is None else round(m.score, 1))
 
 
 def test_xlsx_about_sheet_and_empty_sections(workbook: openpyxl.Workbook) -> None:
@@ -296,7 +299,7 @@ def test_xlsx_neutralises_formula_text(crafted: ReportBundle) -> None:
 def test_xlsx_own_signed_text_reads_cleanly(bundle: ReportBundle) -> None:
     progress = pd.DataFrame({"Metric": ["Employment rate"], "Change (as shown)": ["+2.9 pp"]})
     ws = openpyxl.load_workbook(io.BytesIO(export_xlsx(replace(bundle, progress=progress))))["Progress"]
-    assert ws["B2"].value == "+2.9 pp" and ws["B2"].quotePrefix and ws["B2"].data_type == "s"
+    assert ws["D2"].value == "+2.9 pp" and ws["D2"].quotePrefix and ws["D2"].data_type == "s"
 
 
 # ----- CSV ---------------------------------------------------------------------------------------
@@ -306,9 +309,10 @@ def test_csv_rows_and_values_match_the_scorecard(bundle: ReportBundle) -> None:
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel then reads £ and ✔ as UTF-8
     frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", na_values=[NO_DATA], keep_default_na=False)
     assert len(frame) == len(bundle.card.metrics)
+    assert set(frame["Area code"]) == {"E08000030"} and set(frame["Area name"]) == {"Walsall"}
     values = frame.set_index("Indicator id")["Value"]
     for m in bundle.card.metrics:
-        assert (pd.isna(values[m.meta.id]) if m.value is None else values[m.meta.id] == m.value)
+        assert (pd.isna(values[m.meta.id]) if m.value is None else values[m.meta.id] == round(m.value, m.meta.decimals))
     assert set(frame["Status"]) <= {rag_text(r) for r in Rag}
 
 
@@ -329,3 +333,10 @@ def test_dispatcher_and_file_names(bundle: ReportBundle) -> None:
     assert file_name(bundle, "csv") == "walsall-scorecard-2026-03-05.csv"
     with pytest.raises(ValueError, match="Unknown export format"):
         export(bundle, "docx")
+
+
+def test_csv_has_no_float_noise_and_unrounds_only_where_it_helps(bundle: ReportBundle) -> None:
+    """'696.4000000000001' and '16.560654248069053' were in the file; now each number has its published decimals."""
+    text = export_csv(bundle).decode("utf-8-sig")
+    assert not re.search(r"\d\.\d{7,}", text), re.search(r"\d\.\d{7,}", text)
+    assert "Value (unrounded)" in text.splitlines()[0]

@@ -65,11 +65,11 @@ def test_missing_value_other_nation_and_unranked(example: Dataset) -> None:
 def test_summary_reads_from_the_numbers(example: Dataset) -> None:
     ashby = summarise(_card(example, "E06000001"))
     assert ashby.strengths == ()
-    assert ashby.concerns[0] == ("Gross weekly pay: £500, below the minimum of £640 (England and Wales value); "
+    assert ashby.concerns[0] == ("Gross weekly pay: £500, worse than the minimum of £640 (England and Wales value); "
                                  "statistically clear.")
-    assert ashby.red_reds == ("Pupils meeting the KS2 standard: 56.0%, below the minimum and worse than the period before.",)
-    assert ashby.headline == ("Ashby: 0 metrics at or better than target, 0 between minimum and target and 4 below "
-                              "minimum; overall 5th of 5 local authorities in England.")
+    assert ashby.red_reds == ("Pupils meeting the KS2 standard: 56.0%, worse than the minimum and worse than in the period before.",)
+    assert ashby.headline == ("Ashby: 0 metrics at or better than target, 0 between minimum and target and 4 worse than "
+                              "the minimum; overall 5th of 5 local authorities in England.")
     dunmore = summarise(_card(example, "E06000004"))
     assert dunmore.strengths[0].startswith("Gross weekly pay: £900, at or better than the target of £700")
 

@@ -54,7 +54,7 @@ def test_build_a_scenario_and_see_the_rank_change(app_url: str, open_app: Callab
     choose(page, build.get_by_role("combobox", name="Change"), "Reach the target")
     expect(build.get_by_label("New value (£)")).to_have_count(0)  # the rerun for the new mode has landed
     build.get_by_role("button", name="Add", exact=True).click()
-    expect(build.get_by_text("Median weekly pay: target")).to_be_visible()
+    expect(build.get_by_text("Median weekly pay: reach the target")).to_be_visible()
     build.get_by_role("button", name="Save scenario").click()
 
     expect(page).to_have_url(re.compile(r"[?&]scen=Scenario(\+|%20)A~gross_weekly_pay%3Dtarget(&|$)"))
@@ -89,7 +89,7 @@ def test_upload_a_local_metric_see_it_on_the_scorecard_and_download_the_pdf(
     expect(spine.locator("svg text").filter(has_text=re.compile(rf"^{METRIC_NAME}$"))).to_have_count(1)
 
     sidebar.get_by_role("link", name="Export and session").click()
-    pdf_button = main.get_by_role("button", name=re.compile(r"^PDF report"))
+    pdf_button = main.get_by_role("button", name=re.compile(r"^Full report"))
     expect(pdf_button).to_be_enabled()
     with page.expect_download(timeout=60_000) as download_info:
         pdf_button.click()
