@@ -167,3 +167,68 @@ def test_session_state_scan_sees_uses(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("import streamlit as st\nss = st.session_state\nst.query_params['a'] = 'b'\n", encoding="utf-8")
     assert len(_session_state_uses(bad)) == 2 and _session_state_uses(STATE_OWNER)
+
+
+def _core_import_graph() -> dict[str, set[str]]:
+    """Module → the ``lupcore`` modules it imports (``from pkg import module`` names the module, not ``pkg``)."""
+    modules = {}
+    for path in CORE_FILES:
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        for node in ast.walk(_parse(path)):
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    root = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*root, *([node.module] if node.module else [])])
+                subs = {f"{base}.{a.name}" for a in node.names} & modules.keys()
+                others = [a for a in node.names if f"{base}.{a.name}" not in modules]
+                graph[name] |= subs | ({base} & modules.keys() if others else set())
+            elif isinstance(node, ast.Import):
+                graph[name] |= {a.name for a in node.names} & modules.keys()
+        graph[name].discard(name)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan), i.e. the import circles."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_core_has_no_import_circles() -> None:
+    """Each module can be read after the ones it imports; lazy imports to dodge a circle count too."""
+    assert _cycles(_core_import_graph()) == []
+
+
+def test_cycle_finder_finds_a_circle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -12,7 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
-from lupcore.model import IndicatorMeta, LocalControl, Polarity
+from lupcore.model import LocalControl, Polarity
 from lupcore.sanitise import strip_control
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -64,40 +64,10 @@ class LocalMetricMeta:
 
 
 @dataclass(frozen=True, eq=False)
-class LocalMetricData:
-    """A metric's metadata and its values as observation rows (``lupcore.io.OBSERVATION_COLUMNS``)."""
-
-    meta: LocalMetricMeta
-    observations: pd.DataFrame
-
-    def with_meta(self, meta: LocalMetricMeta) -> LocalMetricData:
-        """The same values under new metadata, its texts cleaned (:func:`clean_meta`); ``indicator_id`` follows ``meta.id``."""
-        meta = clean_meta(meta)
-        obs = self.observations.copy()
-        obs["indicator_id"] = pd.array([meta.id] * len(obs), dtype=_STRING)
-        return LocalMetricData(meta, obs)
-
-    @property
-    def n_values(self) -> int:
-        return int(self.observations["value"].notna().sum())
-
-    @property
-    def area_codes(self) -> tuple[str, ...]:
-        valued = self.observations[self.observations["value"].notna()]
-        return tuple(sorted(valued["area_code"].unique().tolist()))
-
-    def indicator_meta(self) -> IndicatorMeta:
-        """:func:`to_indicator_meta` with coverage (periods, nations, CI) taken from the values."""
-        from lupcore.uploads.validate import to_indicator_meta  # validate.py builds on these types
-
-        return to_indicator_meta(self.meta, self.observations)
-
-
-@dataclass(frozen=True, eq=False)
 class UploadResult:
     """The outcome of :func:`parse_upload`: metrics (only when there are no errors) and the report."""
 
-    metrics: tuple[LocalMetricData, ...]
+    metrics: tuple  # of LocalMetricData (defined in validate.py, which builds on the types here)
     problems: tuple[Problem, ...]
     form: Form
     error_total: int = 0  # errors including those not listed one by one

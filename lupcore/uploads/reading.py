@@ -1,7 +1,7 @@
 """Reading an uploaded file's bytes into a table of text: file checks, then CSV (as Excel writes it) or XLSX.
 
 Nothing is interpreted here: every cell stays text, with its spreadsheet row number, for the checks that
-follow. The size limits are looked up on the package (``uploads.MAX_ROWS`` and so on) each time they are
+follow. The size limits are looked up on the package (``limits.MAX_ROWS`` and so on) each time they are
 used, so they are set in one place and a test can lower them there.
 """
 
@@ -19,7 +19,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from lupcore import uploads
+from lupcore.uploads import model as limits
 from lupcore.uploads.guards import decode_text, long_cells, xlsx_declared_rows
 from lupcore.uploads.issues import _issues
 from lupcore.uploads.model import ACCEPTED_EXTENSIONS, NOTES_SHEET, Problem, _error, _show, _warning
@@ -41,9 +41,9 @@ def _extension(filename: str) -> str:
 
 def _check_file(filename: str, data: bytes) -> list[Problem]:
     ext, name = _extension(filename), _show(filename, 60)
-    if len(data) > uploads.MAX_BYTES:
+    if len(data) > limits.MAX_BYTES:
         return [_error(None, None, f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                                   f"{uploads.MAX_BYTES // 1024 // 1024} MB. Split it into smaller files or remove columns you do not need.")]
+                                   f"{limits.MAX_BYTES // 1024 // 1024} MB. Split it into smaller files or remove columns you do not need.")]
     if not data:
         return [_error(None, None, "The file is empty.")]
     if ext == ".xls":
@@ -72,12 +72,12 @@ def _read_csv(data: bytes) -> tuple[_Table | None, list[Problem]]:
                                          "'CSV UTF-8 (Comma delimited)' and upload that file.")]
     first_line = text.split("\n", 1)[0]
     sep = _sniff(first_line)
-    if first_line.count(sep) >= uploads.MAX_COLUMNS:
-        return None, [_error(1, None, f"Row 1 has {first_line.count(sep) + 1:,} columns; the most we read is {uploads.MAX_COLUMNS}. "
-                                      f"Keep area_code, period and up to {uploads.MAX_METRICS} metric columns.")]
+    if first_line.count(sep) >= limits.MAX_COLUMNS:
+        return None, [_error(1, None, f"Row 1 has {first_line.count(sep) + 1:,} columns; the most we read is {limits.MAX_COLUMNS}. "
+                                      f"Keep area_code, period and up to {limits.MAX_METRICS} metric columns.")]
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=False, nrows=uploads.MAX_ROWS + 2)
+                            na_filter=False, skip_blank_lines=False, nrows=limits.MAX_ROWS + 2)
     except pd.errors.EmptyDataError:
         return None, [_error(None, None, "The file is empty.")]
     except (pd.errors.ParserError, ValueError):
@@ -90,7 +90,7 @@ def _read_csv_slowly(text: str, sep: str, repaired: list[Problem]) -> tuple[_Tab
     try:
         for record in csv.reader(io.StringIO(text), delimiter=sep):
             records.append(record)
-            if len(records) > uploads.MAX_ROWS + 1:
+            if len(records) > limits.MAX_ROWS + 1:
                 break
     except csv.Error:
         return None, [_error(len(records) + 1, None, f"Row {len(records) + 1} cannot be read as CSV. Check for a quote "
@@ -110,11 +110,11 @@ def _read_csv_slowly(text: str, sep: str, repaired: list[Problem]) -> tuple[_Tab
 
 def _make_table(header: list[str], body: pd.DataFrame, rows: np.ndarray,
                 problems: list[Problem]) -> tuple[_Table | None, list[Problem]]:
-    if len(body) > uploads.MAX_ROWS:
-        return None, problems + [_error(None, None, f"The file has more than {uploads.MAX_ROWS:,} data rows. "
+    if len(body) > limits.MAX_ROWS:
+        return None, problems + [_error(None, None, f"The file has more than {limits.MAX_ROWS:,} data rows. "
                                                     "Split it into smaller files (for example one per metric).")]
-    if len(header) > uploads.MAX_COLUMNS:
-        return None, problems + [_error(1, None, f"Row 1 has {len(header)} columns; the most we read is {uploads.MAX_COLUMNS}.")]
+    if len(header) > limits.MAX_COLUMNS:
+        return None, problems + [_error(1, None, f"Row 1 has {len(header)} columns; the most we read is {limits.MAX_COLUMNS}.")]
     too_long = long_cells(header, body, rows)  # before any step that walks the characters of every cell
     if too_long:
         return None, problems + too_long
@@ -152,7 +152,7 @@ def _read_xlsx(data: bytes) -> tuple[_Table | None, list[Problem]]:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return None, [_error(None, None, "The workbook is damaged and cannot be opened. Save it again in Excel and upload it again.")]
-    if unpacked > uploads.MAX_UNZIPPED_BYTES:
+    if unpacked > limits.MAX_UNZIPPED_BYTES:
         return None, [_error(None, None, "The workbook is too large once unpacked. Keep only the data sheet, or save it as CSV.")]
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -172,14 +172,14 @@ def _sheet_records(sheet: Any) -> list[list[str]] | None:
     sheet.reset_dimensions()  # some tools write a wrong size; read what is there
     records: list[list[str]] = []
     cells = 0
-    most_rows = min(uploads.MAX_ROWS, uploads.MAX_XLSX_CELLS // 2) + 1  # a useful row has two cells or more
-    for row in sheet.iter_rows(max_col=uploads.MAX_COLUMNS + 1):  # a stray far-right cell adds no padding
-        record = [_cell_text(cell.value, getattr(cell, "number_format", None)) for cell in row[: uploads.MAX_COLUMNS + 1]]
+    most_rows = min(limits.MAX_ROWS, limits.MAX_XLSX_CELLS // 2) + 1  # a useful row has two cells or more
+    for row in sheet.iter_rows(max_col=limits.MAX_COLUMNS + 1):  # a stray far-right cell adds no padding
+        record = [_cell_text(cell.value, getattr(cell, "number_format", None)) for cell in row[: limits.MAX_COLUMNS + 1]]
         while record and record[-1] == "":
             record.pop()
         records.append(record)
         cells += len(record)
-        if cells > uploads.MAX_XLSX_CELLS:
+        if cells > limits.MAX_XLSX_CELLS:
             return None
         if len(records) > most_rows:
             return None
@@ -192,15 +192,15 @@ def _read_sheet(workbook: Any) -> tuple[_Table | None, list[Problem]]:
     sheet = workbook.worksheets[0]
     others = [name for name in workbook.sheetnames[1:] if name != NOTES_SHEET]
     problems = [_warning(None, None, f"Only the first sheet, '{_show(sheet.title)}', was read.")] if others else []
-    declared = xlsx_declared_rows(sheet, min(uploads.MAX_ROWS, uploads.MAX_XLSX_CELLS // 2) + 1)
+    declared = xlsx_declared_rows(sheet, min(limits.MAX_ROWS, limits.MAX_XLSX_CELLS // 2) + 1)
     if declared:  # the sheet's own <dimension>, read before any row is parsed
         return None, problems + [declared]
     records = _sheet_records(sheet)
     if records is None:
-        return None, problems + [_error(None, None, f"The workbook has more than {uploads.MAX_XLSX_CELLS:,} filled cells "
-                                                    f"or {uploads.MAX_XLSX_CELLS // 2:,} rows, which is more than we read "
+        return None, problems + [_error(None, None, f"The workbook has more than {limits.MAX_XLSX_CELLS:,} filled cells "
+                                                    f"or {limits.MAX_XLSX_CELLS // 2:,} rows, which is more than we read "
                                                     "from Excel files. Save the sheet as CSV "
-                                                    f"(up to {uploads.MAX_ROWS:,} rows) and upload that instead.")]
+                                                    f"(up to {limits.MAX_ROWS:,} rows) and upload that instead.")]
     if not any(records):
         return None, problems + [_error(None, None, "The first sheet is empty.")]
     width = max(len(r) for r in records)

@@ -14,16 +14,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lupcore import uploads
 from lupcore.model import LocalControl, Polarity
+from lupcore.uploads import model as limits
 from lupcore.uploads.build import _build_metrics
 from lupcore.uploads.checks import _validate
 from lupcore.uploads.issues import _assemble
 from lupcore.uploads.layout import _Layout
 from lupcore.uploads.lookup import _Lookup
-from lupcore.uploads.model import SESSION_VERSION, LocalMetricData, LocalMetricMeta, Problem, _error, _show, clean_meta
+from lupcore.uploads.model import SESSION_VERSION, LocalMetricMeta, Problem, _error, _show, clean_meta
 from lupcore.uploads.reading import _Table
-from lupcore.uploads.validate import _is_int, validate_meta
+from lupcore.uploads.validate import LocalMetricData, _is_int, validate_meta
 
 _SESSION_HEADER = ["area_code", "period", "value", "lci95", "uci95"]
 _SESSION_LAYOUT = _Layout("long", {name: i for i, name in enumerate(_SESSION_HEADER)})
@@ -89,7 +89,7 @@ def _table_from_dict(d: Mapping[str, Any]) -> _Table:
     if not all(isinstance(x, list) for x in (periods, codes, index, values)):
         raise TypeError("columns are missing")
     n = len(codes)
-    if not 0 < n <= uploads.MAX_ROWS or len(index) != n or len(values) != n or len(periods) > n:
+    if not 0 < n <= limits.MAX_ROWS or len(index) != n or len(values) != n or len(periods) > n:
         raise ValueError("columns have different lengths")
     labels = [periods[i] if _is_int(i) and 0 <= i < len(periods) and isinstance(periods[i], str) else "?" for i in index]
     columns = [codes, labels, values]

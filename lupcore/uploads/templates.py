@@ -1,13 +1,12 @@
 """Templates for users to fill in, and a benchmark of the whole check.
 
 Templates come as CSV or XLSX, long or wide; the XLSX explains each column on a second sheet.
-:func:`bench_validation` times :func:`parse_upload` on a generated file of the largest size allowed.
+:func:`bench_file` makes a valid file of the largest size allowed, for timing :func:`parse_upload`.
 """
 
 from __future__ import annotations
 
 import io
-import time
 
 import numpy as np
 import openpyxl
@@ -89,7 +88,7 @@ def template_xlsx(form: Form = "long", example_codes: tuple[str, ...] = _EXAMPLE
 
 
 # ----- benchmark ------------------------------------------------------------------------------
-def _bench_file(target_bytes: int) -> tuple[bytes, dict[str, str]]:
+def bench_file(target_bytes: int) -> tuple[bytes, dict[str, str]]:
     """A valid long CSV of just under ``target_bytes``: 50 metrics × 400 areas × 15 years."""
     codes = [f"E06{i:06d}" for i in range(1, 401)]
     rng = np.random.default_rng(2030)
@@ -102,16 +101,3 @@ def _bench_file(target_bytes: int) -> tuple[bytes, dict[str, str]]:
                           "value": value, "lci95": value - 1.5, "uci95": value + 1.5})
     data = frame.to_csv(index=False, float_format="%.2f").encode()
     return data[: data.rfind(b"\n", 0, target_bytes) + 1], {c: f"Area {c}" for c in codes}
-
-
-def bench_validation(target_bytes: int = MAX_BYTES) -> float:
-    """Seconds :func:`parse_upload` takes on a generated valid CSV of about ``target_bytes`` (≈ 250,000 rows)."""
-    from lupcore.uploads import parse_upload  # the package imports this module
-
-    data, known = _bench_file(target_bytes)
-    start = time.perf_counter()
-    result = parse_upload("bench.csv", data, known)
-    elapsed = time.perf_counter() - start
-    if not result.ok:
-        raise RuntimeError(f"benchmark file did not validate: {result.summary()}")
-    return elapsed

@@ -10,13 +10,24 @@ import math
 import re
 import unicodedata
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from lupcore.model import CAPITALS, IndicatorMeta, LocalControl, Polarity, Role
 from lupcore.sanitise import clean_text
-from lupcore.uploads.model import MAX_NAME, MAX_SOURCE, MAX_UNIT, LocalMetricMeta, Problem, _error, _warning, clean_meta
+from lupcore.uploads.model import (
+    _STRING,
+    MAX_NAME,
+    MAX_SOURCE,
+    MAX_UNIT,
+    LocalMetricMeta,
+    Problem,
+    _error,
+    _warning,
+    clean_meta,
+)
 
 
 def make_metric_id(name: str, taken: Collection[str] = ()) -> str:
@@ -170,3 +181,31 @@ def to_indicator_meta(meta: LocalMetricMeta, observations: pd.DataFrame | None =
         caveats="Supplied by the user; not from an official statistical source.",
         **_coverage(observations, meta.unit),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class LocalMetricData:
+    """A metric's metadata and its values as observation rows (``lupcore.io.OBSERVATION_COLUMNS``)."""
+
+    meta: LocalMetricMeta
+    observations: pd.DataFrame
+
+    def with_meta(self, meta: LocalMetricMeta) -> LocalMetricData:
+        """The same values under new metadata, its texts cleaned (:func:`clean_meta`); ``indicator_id`` follows ``meta.id``."""
+        meta = clean_meta(meta)
+        obs = self.observations.copy()
+        obs["indicator_id"] = pd.array([meta.id] * len(obs), dtype=_STRING)
+        return LocalMetricData(meta, obs)
+
+    @property
+    def n_values(self) -> int:
+        return int(self.observations["value"].notna().sum())
+
+    @property
+    def area_codes(self) -> tuple[str, ...]:
+        valued = self.observations[self.observations["value"].notna()]
+        return tuple(sorted(valued["area_code"].unique().tolist()))
+
+    def indicator_meta(self) -> IndicatorMeta:
+        """:func:`to_indicator_meta` with coverage (periods, nations, CI) taken from the values."""
+        return to_indicator_meta(self.meta, self.observations)

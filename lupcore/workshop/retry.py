@@ -27,6 +27,8 @@ from typing import ParamSpec, TypeVar
 
 import sqlalchemy as sa
 
+from lupcore.workshop.errors import StoreUnavailableError
+
 ATTEMPTS = 6
 FIRST_PAUSE_S = 0.1  # doubled after each failure: 0.1, 0.2, 0.4, 0.8, 1.6
 UNAVAILABLE = ("The workshop database is not answering just now, so this was not saved. "
@@ -38,8 +40,6 @@ _depth = threading.local()
 
 
 def _give_up() -> Exception:
-    from lupcore.workshop.service import StoreUnavailableError  # service imports this module
-
     return StoreUnavailableError(UNAVAILABLE)
 
 

@@ -19,6 +19,15 @@ import sqlalchemy as sa
 
 from lupcore.sanitise import clean_text, contains_html, strip_control
 from lupcore.workshop import codes
+from lupcore.workshop.errors import (  # re-exported: callers catch them from the service
+    ActivityClosedError,
+    InvalidAnswerError,
+    NotFacilitatorError,
+    NotParticipantError,
+    TooManyTriesError,
+    UnknownRoomError,
+    WorkshopError,
+)
 from lupcore.workshop.pooling import (
     CONTROL_LEVELS,
     MISSIONS,
@@ -51,38 +60,6 @@ EXPIRY_DAYS = 30
 MAX_KILLER = 3
 MAX_CONTROL_METRICS = 12
 MAX_TITLE, MAX_NAME, MAX_REASON, MAX_IDEA = 120, 60, 500, 280
-
-
-class WorkshopError(ValueError):
-    """A refused request; the message is one plain-English sentence for the user."""
-
-
-class StoreUnavailableError(WorkshopError):
-    """The database stayed away after the retries (lupcore/workshop/retry.py); nothing was written."""
-
-
-class UnknownRoomError(WorkshopError):
-    pass
-
-
-class NotFacilitatorError(WorkshopError):
-    pass
-
-
-class NotParticipantError(WorkshopError):
-    pass
-
-
-class ActivityClosedError(WorkshopError):
-    pass
-
-
-class InvalidAnswerError(WorkshopError):
-    pass
-
-
-class TooManyTriesError(WorkshopError):
-    pass
 
 
 @dataclass(frozen=True)

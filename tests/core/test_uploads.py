@@ -35,6 +35,7 @@ from lupcore.uploads import (
     to_indicator_meta,
     validate_meta,
 )
+from lupcore.uploads import model as upload_limits
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "uploads"
 KNOWN = {
@@ -330,7 +331,7 @@ def test_over_fifty_metrics_long_and_wide() -> None:
 
 
 def test_too_many_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(uploads, "MAX_ROWS", 3)
+    monkeypatch.setattr(upload_limits, "MAX_ROWS", 3)
     result = parse_csv(HEADER + "E08000030,2023,1,,\n" * 5)
     assert "more than 3 data rows" in errors(result)[0][2]
 
@@ -393,7 +394,7 @@ def test_xlsx_percent_sign_in_quotes_is_not_a_percentage_format() -> None:
 
 
 def test_xlsx_over_the_cell_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(uploads, "MAX_XLSX_CELLS", 20)
+    monkeypatch.setattr(upload_limits, "MAX_XLSX_CELLS", 20)
     rows: list[list[object]] = [["area_code", "period", "value"]] + [["E08000030", 2000 + i, i] for i in range(10)]
     result = parse_upload("big.xlsx", xlsx_bytes(rows), KNOWN)
     assert "more than 20 filled cells" in errors(result)[0][2] and "Save the sheet as CSV" in errors(result)[0][2]
@@ -408,7 +409,7 @@ def test_xlsx_that_unpacks_too_large_or_is_damaged_inside(monkeypatch: pytest.Mo
         for name, content in members.items():
             target.writestr(name, content[: len(content) // 2] if name.endswith("sheet1.xml") else content)
     assert "first sheet of the workbook is damaged" in errors(parse_upload("d.xlsx", out.getvalue(), KNOWN))[0][2]
-    monkeypatch.setattr(uploads, "MAX_UNZIPPED_BYTES", 1000)
+    monkeypatch.setattr(upload_limits, "MAX_UNZIPPED_BYTES", 1000)
     assert "too large once unpacked" in errors(parse_upload("b.xlsx", data, KNOWN))[0][2]
 
 
