@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from lupcore.data import context_note, describe, is_context, mission_gap_text, value_note
-from lupcore.format import format_number, format_value
+from lupcore import context_note, describe, format_number, format_value, is_context, mission_gap_text, value_note
 from lupui import data, render, state
 from lupui.frame import ROOT, frame
 

@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from lupcore.export import SPINE_LEGEND, spine_chart
+from lupcore import SPINE_LEGEND, spine_chart
 
 __all__ = ["SPINE_LEGEND", "VegaChart", "for_projector", "peer_heatmap", "prepared", "spine_chart"]
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lupcore.data import Dataset, load_dataset, profile
+from lupcore import Dataset, load_dataset, profile
 
 T = TypeVar("T")
 

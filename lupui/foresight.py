@@ -10,8 +10,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from lupcore.foresight import (
+from lupcore import (
     AreaProgress,
+    Assembly,
+    Engine,
     Projection,
     RankEnsemble,
     RankInterval,
@@ -26,7 +28,6 @@ from lupcore.foresight import (
     required_for_rank,
     simulate,
 )
-from lupcore.scoring import Assembly, Engine
 from lupui import background, data
 
 

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lupcore.data import DataFileError, Dataset
-from lupcore.model import Area
-from lupcore.session import ViewState
+from lupcore import Area, DataFileError, Dataset, ViewState
 from lupui import data, place_search, render, state, welcome
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ import re
 
 import streamlit as st
 
-from lupcore.places import MAX_QUERY, Candidate, find
+from lupcore import MAX_QUERY, Candidate, find
 from lupui import data, state
 
 SHOWN = 8  # candidate buttons under the box; the sidebar is narrow

@@ -16,9 +16,7 @@ import pydeck as pdk
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from lupcore.model import Rag
-from lupcore.periods import display_label
-from lupcore.scoring import RAG_STYLE, rag_text
+from lupcore import RAG_STYLE, Rag, display_label, rag_text
 
 
 def rag_cell(rag: Rag) -> str:

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lupcore.scoring import Assembly, Engine, LocalParts, spine_frame
-from lupcore.scoring import _assembly as assembly
+from lupcore import Assembly, Engine, LocalParts, assemble, spine_frame
+from lupcore import local_parts as core_local_parts
 from lupui import charts, data, state
 from lupui.frame import Context
 
 
 def local_parts() -> LocalParts:
     """The session's local metrics with their fingerprint (cheap: a hash of a few hundred rows)."""
-    return assembly.local_parts(state.local_metrics())
+    return core_local_parts(state.local_metrics())
 
 
 def current(ctx: Context, *, tier: str | None = None, with_peers: bool = True) -> Assembly:
     """Everything the scoring pages need for ``ctx.area`` under ``ctx.view``, each stage cached per process."""
     peers = ctx.view.peers if with_peers else None
-    return assembly.assemble(data.dataset(), ctx.area.code, ctx.view.settings, peers, local_parts(), tier=tier,
+    return assemble(data.dataset(), ctx.area.code, ctx.view.settings, peers, local_parts(), tier=tier,
                              cache=data.stage)
 
 

@@ -13,9 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from lupcore.peers import available_variables
-from lupcore.session import Decoded, ViewState, decode_query, encode_query
-from lupcore.settings import Settings
+from lupcore import Decoded, Settings, ViewState, available_variables, decode_query, encode_query
 from lupui import data
 
 _STATE = "lupe_view"

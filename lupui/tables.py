@@ -9,12 +9,16 @@ from __future__ import annotations
 import pyarrow as pa
 import streamlit as st
 
-from lupcore.data import context_note
-from lupcore.export import capitals_table
-from lupcore.format import format_number
-from lupcore.model import Rag
-from lupcore.scoring import MetricRow, Scorecard
-from lupcore.wording import decisive_decimals, format_decisive
+from lupcore import (
+    MetricRow,
+    Rag,
+    Scorecard,
+    capitals_table,
+    context_note,
+    decisive_decimals,
+    format_decisive,
+    format_number,
+)
 from lupui import render
 from lupui.scoring import trend_series
 

@@ -9,10 +9,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lupcore.format import format_number, format_value
-from lupcore.model import IndicatorMeta
-from lupcore.scoring import Assembly
-from lupcore.settings import MAX_KILLER_METRICS, MINIMUM_PRESETS, TARGET_PRESETS, Settings
+from lupcore import (
+    MAX_KILLER_METRICS,
+    MINIMUM_PRESETS,
+    TARGET_PRESETS,
+    Assembly,
+    IndicatorMeta,
+    Settings,
+    format_number,
+    format_value,
+)
 from lupui import layout, render, state
 
 EDITOR_KEYS = ("w_weights_editor", "w_bench_editor")

@@ -21,10 +21,7 @@ import pandas as pd
 import segno
 import streamlit as st
 
-from lupcore.data import Dataset
-from lupcore.model import Area
-from lupcore.session import ViewState
-from lupcore.settings import Settings
+from lupcore import Area, Dataset, Settings, ViewState
 from lupcore.workshop import service as ws
 from lupcore.workshop.adopt import adopt
 from lupcore.workshop.codes import normalise_code

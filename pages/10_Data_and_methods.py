@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lupcore.periods import display_label
+from lupcore import display_label
 from lupui import render
 from lupui.frame import OGL, frame
 

@@ -2,11 +2,19 @@
 
 import streamlit as st
 
-from lupcore.export import CAPITAL_NOTE
-from lupcore.format import format_number
-from lupcore.model import CAPITALS, Rag
-from lupcore.scoring import MISSION_RAG_RULE, Engine, Scorecard, summarise
-from lupcore.wording import GLOSSARY, settings_caption, weights_in_force
+from lupcore import (
+    CAPITAL_NOTE,
+    CAPITALS,
+    GLOSSARY,
+    MISSION_RAG_RULE,
+    Engine,
+    Rag,
+    Scorecard,
+    format_number,
+    settings_caption,
+    summarise,
+    weights_in_force,
+)
 from lupui import charts, layout, render, state, tables
 from lupui.foresight import intervals
 from lupui.frame import frame

@@ -4,14 +4,15 @@ import time
 
 import streamlit as st
 
-from lupcore.model import LOCAL_CONTROL_WEIGHT, Role
-from lupcore.settings import (
+from lupcore import (
     AGGREGATIONS,
+    LOCAL_CONTROL_WEIGHT,
     MAX_KILLER_METRICS,
     MINIMUM_PRESETS,
     NORMALISATIONS,
     TARGET_PRESETS,
     WEIGHT_PRESETS,
+    Role,
 )
 from lupui import state, weights
 from lupui.frame import frame

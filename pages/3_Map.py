@@ -6,10 +6,17 @@ import numpy as np
 import pydeck as pdk
 import streamlit as st
 
-from lupcore.data import tier_for
-from lupcore.maps import LAYER_KINDS, NO_DATA, RAG_COLOURS, RAG_WORDS, lookup_expression, map_layer
-from lupcore.model import Rag
-from lupcore.scoring import anonymised_names
+from lupcore import (
+    LAYER_KINDS,
+    NO_DATA,
+    RAG_COLOURS,
+    RAG_WORDS,
+    Rag,
+    anonymised_names,
+    lookup_expression,
+    map_layer,
+    tier_for,
+)
 from lupui import render, state
 from lupui.frame import frame
 from lupui.render import CompactDeck

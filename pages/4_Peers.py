@@ -5,11 +5,24 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from lupcore.data import deprivation_context, tier_for
-from lupcore.format import format_number, format_value
-from lupcore.peers import available_variables, context_matrix, default_variables, explain, ons_neighbours
-from lupcore.scoring import anonymised_names, peer_table, score_heatmap
-from lupcore.session import MAX_CUSTOM_PEERS, PEER_K_RANGE, PEER_KINDS, clean_set_name
+from lupcore import (
+    MAX_CUSTOM_PEERS,
+    PEER_K_RANGE,
+    PEER_KINDS,
+    anonymised_names,
+    available_variables,
+    clean_set_name,
+    context_matrix,
+    default_variables,
+    deprivation_context,
+    explain,
+    format_number,
+    format_value,
+    ons_neighbours,
+    peer_table,
+    score_heatmap,
+    tier_for,
+)
 from lupui import charts, render, state
 from lupui.frame import frame
 from lupui.scoring import current

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from lupcore.scoring import anonymised_names, side_by_side
-from lupcore.session import MAX_COMPARE
+from lupcore import MAX_COMPARE, anonymised_names, side_by_side
 from lupui import render, state
 from lupui.foresight import intervals
 from lupui.frame import frame

@@ -6,9 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lupcore.data import load_history
-from lupcore.format import format_value
-from lupcore.periods import display_label, parse_period
+from lupcore import display_label, format_value, load_history, parse_period
 from lupui import render, state
 from lupui.foresight import progress, projection
 from lupui.frame import frame

@@ -4,10 +4,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lupcore.foresight import HELD_CONSTANT, ScenarioError, check_change, compare_scenarios, scenarios_from_view
-from lupcore.format import format_number, format_value, ordinal
-from lupcore.session import clean_scenario_name
-from lupcore.wording import change_words, no_scenario_message
+from lupcore import (
+    HELD_CONSTANT,
+    ScenarioError,
+    change_words,
+    check_change,
+    clean_scenario_name,
+    compare_scenarios,
+    format_number,
+    format_value,
+    no_scenario_message,
+    ordinal,
+    scenarios_from_view,
+)
 from lupui import render, state
 from lupui.foresight import intervals, peer_interval, requirement, scenario_intervals, scenario_result
 from lupui.frame import frame

@@ -5,11 +5,13 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lupcore.model import CAPITALS, LocalControl, Polarity
-from lupcore.uploads import (
+from lupcore import (
+    CAPITALS,
     MAX_BYTES,
     MAX_METRICS,
+    LocalControl,
     LocalMetricData,
+    Polarity,
     parse_upload,
     template_csv,
     template_xlsx,

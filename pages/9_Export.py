@@ -4,11 +4,20 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lupcore.export import MEDIA_TYPES, build_bundle, export, export_one_page
-from lupcore.foresight import progress_frame, scenario_frame, scenarios_from_view
-from lupcore.restore import restore_session
-from lupcore.session import Decoded, SessionFileError, to_session_file
-from lupcore.uploads import local_metric_to_dict
+from lupcore import (
+    MEDIA_TYPES,
+    Decoded,
+    SessionFileError,
+    build_bundle,
+    export,
+    export_one_page,
+    local_metric_to_dict,
+    progress_frame,
+    restore_session,
+    scenario_frame,
+    scenarios_from_view,
+    to_session_file,
+)
 from lupui import render, state, workshop
 from lupui.foresight import intervals, progress, scenario_result
 from lupui.frame import frame

@@ -232,3 +232,17 @@ def test_core_has_no_import_circles() -> None:
 
 def test_cycle_finder_finds_a_circle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_ui_imports_the_core_through_its_face() -> None:
+    """Pages and ``lupui`` use ``from lupcore import …`` (the face), so the wings can change behind it.
+
+    The workshop wing is the one exception: its live-room service is its own face (``lupcore.workshop``).
+    """
+    offenders = [f"{_rel(path)}:{node.lineno} imports {node.module}" for path in UI_FILES
+                 for node in ast.walk(_parse(path)) if isinstance(node, ast.ImportFrom) and node.module
+                 and node.module.startswith("lupcore.") and not node.module.startswith("lupcore.workshop")]
+    offenders += [f"{_rel(path)}:{node.lineno} imports {a.name}" for path in UI_FILES
+                  for node in ast.walk(_parse(path)) if isinstance(node, ast.Import)
+                  for a in node.names if a.name.startswith("lupcore.")]
+    assert offenders == []

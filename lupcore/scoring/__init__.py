@@ -6,7 +6,7 @@
 set areas side by side (``_comparison``, ``_spine``). ``_rescore`` re-scores changed values fast.
 """
 
-from lupcore.scoring._assembly import Assembly, LocalParts, NotScoredError, assemble
+from lupcore.scoring._assembly import Assembly, LocalParts, NotScoredError, assemble, local_parts
 from lupcore.scoring._comparison import anonymised_names, peer_table, score_heatmap, side_by_side
 from lupcore.scoring._contrast import AA_TEXT, contrast_ratio
 from lupcore.scoring._normalise import (
@@ -82,6 +82,7 @@ __all__ = [
     "contrast_ratio",
     "fit_normaliser",
     "indicator_weights",
+    "local_parts",
     "mission_weights",
     "national_value",
     "peer_rank",
