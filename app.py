@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lupcore import context_note, describe, format_number, format_value, is_context, mission_gap_text, value_note
-from lupui import data, render, state
+from lupui import cache, render, state
 from lupui.frame import ROOT, frame
 
 if state.join_link()[0] is not None:  # /?join=CODE: a workshop participant's phone, not the Overview
@@ -24,7 +24,7 @@ cols[1].metric("People per km²", format_number(density, 0) if density else "no 
 cols[2].metric("Upper-tier authority", area.utla_name or ("none (single tier)" if area.tier.value == "ltla" else "–"))
 cols[3].metric("Combined authority", area.cauth_name or "none")
 
-rows = data.profile_rows(area.code)
+rows = cache.profile_rows(area.code)
 by_mission: dict[int | None, list] = {}
 for row in rows:
     by_mission.setdefault(row.meta.mission, []).append(row)

@@ -1,6 +1,6 @@
 """The figures ``make bench`` reports. Add one by writing a function with ``@figure(name, unit)``.
 
-Rules the figures follow (streamlit-notes §12.4–12.5): each variant runs in its own server from the
+Rules the figures follow (–12.5): each variant runs in its own server from the
 repo root (same config), variants that are compared are interleaved A B A B in one job, timings are
 medians, and ratios against a trivial page are preferred over raw milliseconds, which move with the
 machine. All websocket load comes from ``bench.wsclient`` (no browsers).

@@ -1,6 +1,6 @@
 """Start a Streamlit server for one benchmark variant and read its CPU time and memory from /proc.
 
-Every variant gets its own process (streamlit-notes §12.5: never share a server between variants).
+Every variant gets its own process (: never share a server between variants).
 The server helper itself is ``lupserve.procs``, shared with the browser tests and ``make serve``;
 this module keeps the benchmarks' names for it (logs under ``lupe-bench``, deleted after a clean run).
 """

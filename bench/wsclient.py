@@ -1,7 +1,7 @@
 """A protocol-level Streamlit client: one websocket is one real server session, with no browser.
 
-Browsers cannot be the load generator on 2 cores (streamlit-notes §0.3), so the benchmarks speak
-Streamlit's own protobuf messages over ``/_stcore/stream`` (after streamlit-notes Appendix A). It
+Browsers cannot be the load generator on 2 cores, so the benchmarks speak
+Streamlit's own protobuf messages over ``/_stcore/stream``. It
 measures server time plus wire time only: nothing is rendered, and cached-message hashes are never
 reported, so every rerun receives full messages (an upper bound on bytes).
 """

@@ -141,6 +141,3 @@ class Area:
     current: bool = True
     children: tuple[str, ...] = field(default=())
 
-    @property
-    def nation_letter(self) -> str:
-        return self.code[0] if self.code[0] in NATIONS else ""

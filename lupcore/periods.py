@@ -2,7 +2,7 @@
 
 A label is either a date (``2026-01-01``, a snapshot) or ``start/duration`` with a duration of
 ``PnY`` or ``PnM``. We keep the label as published and derive start, end and a midpoint in
-decimal years, which is what trends and projections use (methods.md §5.1.2).
+decimal years, which is what trends and projections use (methodology §7).
 """
 
 from __future__ import annotations
@@ -33,9 +33,6 @@ class Period:
         """Midpoint in decimal years (calendar 2019 → 2019.5; FY 2019/20 → 2020.25 − 0.5)."""
         return (_decimal_year(self.start) + _decimal_year(self.end + timedelta(days=1))) / 2
 
-    @property
-    def end_year(self) -> int:
-        return self.end.year
 
     def display(self) -> str:
         """A label a reader knows: 2023, 2023/24, 2022-2024, Jan 2026, 30 Jun 2024."""

@@ -4,7 +4,7 @@ Spreadsheet programs run a cell that begins with ``=``, ``+``, ``-`` or ``@`` (a
 a tab or carriage return) as a formula, even in a CSV file. OWASP's fix, used here, is to put a
 single quote in front of such *text* so the spreadsheet shows it as text. Numbers are never
 touched: a negative number is data, while the text ``-1+1`` is a formula.
-(streamlit-notes §9.4: neither Streamlit's table export nor ``DataFrame.to_csv`` does this.)
+(: neither Streamlit's table export nor ``DataFrame.to_csv`` does this.)
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ WEIGHT_PRESETS: dict[str, str] = {
 }
 MAX_KILLER_METRICS = 8
 LOCAL_CONTROL_LEVELS: tuple[str, ...] = ("high", "medium", "low")
-AVAILABILITY_THRESHOLD = 2 / 3  # COINr's example data-availability rule (methods §3.4.3)
+AVAILABILITY_THRESHOLD = 2 / 3  # COINr's example data-availability rule (methodology §5)
 # The fields that move the benchmarks or the normaliser; the rest (weights, exclusions, RAG rule) only re-score.
 FIT_FIELDS = ("minimum", "target", "minimum_overrides", "target_overrides", "custom_minimum", "custom_target",
               "normalisation", "aggregation")

@@ -3,7 +3,7 @@
 Pure NumPy/SciPy. ``NaN`` always means *missing*: it is ignored by summaries and propagates to
 ``NaN`` in element-wise results, never read as zero. Comparison outcomes are coded ``-1`` (worse or
 lower), ``0`` (similar) and ``+1`` (better or higher), with ``NaN`` for "not compared". Section
-numbers refer to ``docs/methods.md``.
+numbers refer to ``docs/methodology.md``.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ FloatArray = npt.NDArray[np.float64]
 #: A float for scalar input, an array for array input (0-d results are unwrapped to ``np.float64``).
 Floats = float | FloatArray
 
-Z95 = 1.959964  # Φ⁻¹(0.975), as printed in methods §2.2.1
+Z95 = 1.959964  # Φ⁻¹(0.975), as printed in methodology §4
 Z998 = 3.090232  # Φ⁻¹(0.999)
-CHI2_998 = 9.549536  # χ²₁ at 99.8%, the Fingertips trend constant (methods §5.3)
+CHI2_998 = 9.549536  # χ²₁ at 99.8%, the Fingertips trend constant (methodology §7)
 MAD_SCALE = 1.4826
 SKEW_LIMIT = 2.0
 KURT_LIMIT = 3.5
@@ -58,7 +58,7 @@ def orient(raw: npt.ArrayLike, polarity: npt.ArrayLike | None) -> Floats:
 
 
 def percentile(values: npt.ArrayLike, q: npt.ArrayLike) -> Floats:
-    """Percentile(s) by linear interpolation, ignoring ``NaN`` (methods §2.3.5).
+    """Percentile(s) by linear interpolation, ignoring ``NaN`` (methodology §4).
 
     This is NumPy's default ``linear`` method, identical to Fingertips' ``h = (N − 1)q + 1`` rule.
 
@@ -85,7 +85,7 @@ def percentile(values: npt.ArrayLike, q: npt.ArrayLike) -> Floats:
 
 
 def scaled_mad(values: npt.ArrayLike) -> float:
-    """Scaled median absolute deviation ``1.4826 · median(|x − median(x)|)`` (methods §2.4.1).
+    """Scaled median absolute deviation ``1.4826 · median(|x − median(x)|)`` (methodology §4).
 
     ``NaN`` is ignored; returns ``NaN`` when no value is present. Same units as ``values``.
     """
@@ -97,7 +97,7 @@ def scaled_mad(values: npt.ArrayLike) -> float:
 
 
 def skew_kurt(values: npt.ArrayLike) -> tuple[float, float]:
-    """Sample skewness and excess kurtosis with COINr's formulas (methods §3.3.1).
+    """Sample skewness and excess kurtosis with COINr's formulas (methodology §5).
 
     ``NaN`` is ignored. Skew needs ≥ 3 values and kurtosis ≥ 4; a constant vector has neither.
     Undefined results are ``NaN`` (and an undefined statistic never fails the outlier test).
@@ -121,14 +121,14 @@ def skew_kurt(values: npt.ArrayLike) -> tuple[float, float]:
 
 
 def _fails(values: FloatArray) -> bool:
-    # Treatment triggers only when *both* limits are exceeded (COINr default, methods §3.3.1).
+    # Treatment triggers only when *both* limits are exceeded (COINr default, methodology §5).
     skew, kurt = skew_kurt(values)
     return abs(skew) >= SKEW_LIMIT and kurt >= KURT_LIMIT
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class OutlierTreatment:
-    """A learned outlier treatment (methods §3.3) that can be re-applied to new values.
+    """A learned outlier treatment (methodology §5) that can be re-applied to new values.
 
     Attributes
     ----------
@@ -192,7 +192,7 @@ def _winsorise(x: FloatArray, winmax: int) -> tuple[FloatArray, int, float, floa
 
 
 def treat_outliers(values: npt.ArrayLike, winmax: int = 5) -> OutlierTreatment:
-    """Treat outliers as COINr does by default (methods §3.3.1–3.3.3).
+    """Treat outliers as COINr does by default (methodology §5–3.3.3).
 
     An indicator passes when ``|skew| < 2`` or ``kurtosis < 3.5``. A failing one is winsorised
     step by step (up to ``winmax`` steps, each capping the current maximum value(s) if skew ≥ 0, else
@@ -245,111 +245,6 @@ def se_from_ci(lci: npt.ArrayLike, uci: npt.ArrayLike, z: float = Z95) -> Floats
     return _out((_f(uci) - _f(lci)) / (2.0 * z))
 
 
-def wilson_ci(x: npt.ArrayLike, n: npt.ArrayLike, z: float = Z95, multiplier: float = 1.0) -> Interval:
-    """Wilson score interval for a proportion ``x / n`` (methods §2.2.1).
-
-    Bounds are proportions times ``multiplier`` (use 100 for percentages). Invalid input
-    (``n ≤ 0``, ``x < 0``, ``x > n`` or ``NaN``) gives ``NaN`` bounds.
-    """
-    xa, na = np.broadcast_arrays(_f(x), _f(n))
-    bad = ~((na > 0) & (xa >= 0) & (xa <= na))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        root = z * np.sqrt(z**2 + 4 * xa * (1 - xa / na))
-        lower = (2 * xa + z**2 - root) / (2 * (na + z**2)) * multiplier
-        upper = (2 * xa + z**2 + root) / (2 * (na + z**2)) * multiplier
-    return Interval(_out(np.where(bad, np.nan, lower)), _out(np.where(bad, np.nan, upper)))
-
-
-def _alpha(z: float) -> float:
-    return 2.0 * float(sps.norm.sf(z))
-
-
-def exact_poisson_ci(count: npt.ArrayLike, z: float = Z95) -> Interval:
-    """Exact Poisson interval for an event count, in events (methods §2.2.2).
-
-    ``lower = χ²_{α/2}(2x)/2`` (0 when ``x = 0``), ``upper = χ²_{1−α/2}(2x + 2)/2`` with
-    ``α = 2(1 − Φ(z))``. Negative or ``NaN`` counts give ``NaN``.
-    """
-    x = _f(count)
-    a = _alpha(z)
-    bad = ~(x >= 0)
-    with np.errstate(invalid="ignore"):
-        lower = np.where(x > 0, sps.chi2.ppf(a / 2, 2 * np.fmax(x, 1e-300)) / 2, 0.0)
-        upper = sps.chi2.ppf(1 - a / 2, 2 * x + 2) / 2
-    return Interval(_out(np.where(bad, np.nan, lower)), _out(np.where(bad, np.nan, upper)))
-
-
-def byar_ci(count: npt.ArrayLike, z: float = Z95) -> Interval:
-    """Byar's interval for an event count, switching to the exact Poisson interval below 10 events.
-
-    Bounds are in events (methods §2.2.2); for a rate divide by the population and multiply by
-    the rate's multiplier. Negative or ``NaN`` counts give ``NaN``.
-    """
-    x = _f(count)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lower = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
-        x1 = x + 1
-        upper = x1 * (1 - 1 / (9 * x1) + z / (3 * np.sqrt(x1))) ** 3
-    exact = exact_poisson_ci(x, z)
-    small = x < 10
-    bad = ~(x >= 0)
-    lower = np.where(bad, np.nan, np.where(small, exact.lower, lower))
-    upper = np.where(bad, np.nan, np.where(small, exact.upper, upper))
-    return Interval(_out(lower), _out(upper))
-
-
-def compare_to_benchmark(
-    value: npt.ArrayLike,
-    lci: npt.ArrayLike,
-    uci: npt.ArrayLike,
-    benchmark: npt.ArrayLike,
-    polarity: npt.ArrayLike | None = 1,
-    *,
-    mad: npt.ArrayLike | None = None,
-) -> Floats:
-    """Compare values with a benchmark: ``+1`` better/higher, ``0`` similar, ``-1`` worse/lower, ``NaN`` not compared.
-
-    Where a valid CI exists (``lci ≤ uci``, both present) the Fingertips single-CI rule applies
-    (methods §2.3.1): similar if ``lci ≤ benchmark ≤ uci`` (inclusive, as Fingertips), else the sign
-    of ``value − benchmark``. Where both CI bounds are ``NaN`` and ``mad`` is given, the ELS rule
-    applies (methods §2.4.1): higher/lower only if ``|value − benchmark| > mad``. Polarity is applied
-    last (see :func:`orient`). Missing values, half-missing or inverted CIs give ``NaN``.
-
-    Parameters
-    ----------
-    value, lci, uci, benchmark : array_like
-        Same units, broadcast together.
-    polarity : array_like or None
-        ``+1``, ``-1``, ``0`` or ``None``/``NaN`` (not compared).
-    mad : array_like, optional
-        Scaled MAD (:func:`scaled_mad`) of the indicator across areas, for values without a CI.
-    """
-    x, lo, hi, b = np.broadcast_arrays(_f(value), _f(lci), _f(uci), _f(benchmark))
-    raw = np.where(x < b, -1.0, 1.0)
-    ci_raw = np.where((lo <= b) & (b <= hi), 0.0, raw)
-    ci_raw = np.where((lo <= hi) & ~np.isnan(x) & ~np.isnan(b), ci_raw, np.nan)
-    if mad is not None:
-        m = _f(mad)
-        with np.errstate(invalid="ignore"):
-            mad_raw = np.where(np.abs(x - b) > m, raw, 0.0)
-        mad_raw = np.where(np.isnan(x) | np.isnan(b) | np.isnan(m), np.nan, mad_raw)
-        ci_raw = np.where(np.isnan(lo) & np.isnan(hi), mad_raw, ci_raw)
-    return orient(ci_raw, polarity)
-
-
-def ci_clear(
-    value: npt.ArrayLike, lci: npt.ArrayLike, uci: npt.ArrayLike, threshold: npt.ArrayLike
-) -> bool | npt.NDArray[np.bool_]:
-    """Whether the whole 95% CI lies strictly on one side of ``threshold`` (methods §2.7 band certainty).
-
-    A CI touching the threshold is not clear (matching the inclusive "similar" rule). A missing
-    value, bound or threshold, or an inverted CI, gives ``False``.
-    """
-    x, lo, hi, t = np.broadcast_arrays(_f(value), _f(lci), _f(uci), _f(threshold))
-    clear = ((lo > t) | (hi < t)) & (lo <= hi) & ~np.isnan(x)
-    return bool(clear) if clear.ndim == 0 else clear
-
-
 def significant_change(
     x0: npt.ArrayLike,
     se0: npt.ArrayLike,
@@ -358,7 +253,7 @@ def significant_change(
     z: float = Z95,
     polarity: npt.ArrayLike | None = 1,
 ) -> Floats:
-    """Direction of a significant change from ``x0`` to ``x1``: ``|Δ| / sqrt(SE₀² + SE₁²) > z`` (methods §5.2.1).
+    """Direction of a significant change from ``x0`` to ``x1``: ``|Δ| / sqrt(SE₀² + SE₁²) > z`` (methodology §7).
 
     Returns ``+1``/``-1`` for a significant rise/fall (with the default ``polarity=1``; pass the
     indicator's polarity to get improving/worsening), ``0`` otherwise, ``NaN`` when any input is missing.

@@ -28,7 +28,7 @@ from lupcore import (
     required_for_rank,
     simulate,
 )
-from lupui import background, data
+from lupui import background, cache
 
 
 def view_key(now: Assembly) -> tuple[str, str, str, tuple[str, ...]]:
@@ -39,7 +39,7 @@ def view_key(now: Assembly) -> tuple[str, str, str, tuple[str, ...]]:
 @st.cache_resource(show_spinner="Comparing every metric with its baseline…", max_entries=256)
 def _progress(key: tuple, area: str, baselines: tuple[tuple[str, str], ...], _engine: Engine,
               _extra: object) -> AreaProgress:
-    ds = data.dataset()
+    ds = cache.dataset()
     return area_progress(ds, _engine, area, baselines, extra=_extra, missions=ds.missions)
 
 
@@ -50,7 +50,7 @@ def progress(now: Assembly, area: str, baselines: tuple[tuple[str, str], ...], e
 @st.cache_resource(show_spinner=False, max_entries=1024)
 def _projection(key: tuple, area: str, indicator_id: str, relaxed: bool, baseline: str | None,
                 _engine: Engine, _extra: object) -> Projection:
-    return project_metric(data.dataset(), _engine, area, indicator_id, relaxed=relaxed, baseline_period=baseline,
+    return project_metric(cache.dataset(), _engine, area, indicator_id, relaxed=relaxed, baseline_period=baseline,
                           extra=_extra)
 
 
@@ -84,7 +84,7 @@ def peer_interval(now: Assembly, area: str, nominal: int | None, of: int) -> Ran
 @st.cache_resource(show_spinner=False, max_entries=512)
 def bases(area: str) -> dict[str, float]:
     """Population denominators (16–64, 0–15, all ages) for expressing changes in people."""
-    return people_bases(data.dataset(), area)
+    return people_bases(cache.dataset(), area)
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)

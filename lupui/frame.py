@@ -2,7 +2,7 @@
 
 Pages live in ``pages/`` (Streamlit's own multipage discovery), so a cold deep link such as
 ``/Scorecard?area=E08000030`` runs that page directly; calling ``frame()`` at the top of every
-page is what gives it the same state set-up and sidebar as the home page (house-style §6).
+page is what gives it the same state set-up and sidebar as the home page.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from lupcore import Area, DataFileError, Dataset, ViewState
-from lupui import data, place_search, render, state, welcome
+from lupui import cache, place_search, render, state, welcome
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_TITLE = "Levelling Up Place Explorer"
@@ -56,7 +56,7 @@ def frame(title: str, *, needs_area: bool = True, wide: bool = True) -> Context:
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=str(FAVICON),
                        layout="wide" if wide else "centered", initial_sidebar_state="auto")
     try:
-        ds = data.dataset()
+        ds = cache.dataset()
     except DataFileError as exc:
         st.error(str(exc), icon=":material/error:")
         st.stop()

@@ -14,7 +14,7 @@ import re
 import streamlit as st
 
 from lupcore import MAX_QUERY, Candidate, find
-from lupui import data, state
+from lupui import cache, state
 
 SHOWN = 8  # candidate buttons under the box; the sidebar is narrow
 HELP = ("Type a council, town, ward or parish name, or a postcode (WS1 1TP), a postcode sector (WS1 1) or "
@@ -62,7 +62,7 @@ def area_search(key: str = "w_area", label: str = "Locality") -> None:
 def _search(key: str, label: str, drawn_area: str | None) -> None:
     if state.get().area != drawn_area:  # a candidate was chosen in this fragment: redraw the whole page
         st.rerun()
-    labels = data.picker_options()[1]
+    labels = cache.picker_options()[1]
     text = state.widget(key) or ""
     found = find(text) if text else []
     said = ""

@@ -139,11 +139,6 @@ def plain(text: object) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
-def gap_note(text: str) -> None:
-    """A plain statement that something is not measured locally (escaped: data text only)."""
-    st.markdown(f":material/info: {plain(text)}")
-
-
 def period_text(label: str) -> str:
     """Readable period (2023/24, 2022-2024, 1 Jan 2026) for a published label."""
     return display_label(label) if label else "–"

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from lupcore import Decoded, Settings, ViewState, available_variables, decode_query, encode_query
-from lupui import data
+from lupui import cache
 
 _STATE = "lupe_view"
 _NOTICES = "lupe_notices"
@@ -25,7 +25,7 @@ _FLASH = "lupe_flash"
 def init() -> ViewState:
     """Read the URL on the first run of a session; afterwards the session state is the truth."""
     if _STATE not in st.session_state:
-        ds = data.dataset()
+        ds = cache.dataset()
         params = {k: st.query_params.get(k) for k in st.query_params.keys()}
         decoded: Decoded = decode_query(params, known_area=ds.is_pickable, known_metric=ds.knows_metric,
                                         known_variable=set(available_variables(ds)).__contains__)

@@ -20,7 +20,7 @@ from lupcore import (
     format_number,
 )
 from lupui import render
-from lupui.scoring import trend_series
+from lupui.view import trend_series
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)

@@ -29,7 +29,7 @@ from lupcore.workshop.export import room_csv, room_xlsx
 from lupcore.workshop.pooling import CONTROL_LEVELS, MISSIONS, POOLING_METHODS, RAG_COLOURS
 from lupcore.workshop.reveal import metric_choices, results_payload, room_said, scorecard_for, vocabulary
 from lupcore.workshop.store import Store, open_store
-from lupui import data, state
+from lupui import cache, state
 
 REFRESH = "2s"
 PUBLIC_URL_ENV = "LUPE_PUBLIC_URL"
@@ -57,12 +57,12 @@ def store() -> Store:
 
 @st.cache_resource(show_spinner=False)
 def _vocabulary() -> ws.Vocabulary:
-    return vocabulary(data.dataset())
+    return vocabulary(cache.dataset())
 
 
 @st.cache_resource(show_spinner=False)
 def choices() -> dict[str, str]:
-    return metric_choices(data.dataset())
+    return metric_choices(cache.dataset())
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -79,7 +79,7 @@ def results(code: str) -> tuple[int, ws.Results]:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _scorecard(area_code: str, mission_weights: tuple[tuple[int, float], ...]):  # noqa: ANN202
     state_ = ViewState(settings=Settings(mission_weights=mission_weights))
-    return scorecard_for(data.dataset(), area_code, state_)
+    return scorecard_for(cache.dataset(), area_code, state_)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -220,7 +220,7 @@ def live_panel(code: str, presenter: bool) -> None:
 
 def reveal(res: ws.Results, kinds: set[str], presenter: bool) -> None:
     """The presenter-friendly reveal of each revealed activity."""
-    ds = data.dataset()
+    ds = cache.dataset()
     card = _scorecard(res.room.area_code, ())
     doc = results_payload(res, card, choices())
     names = {n: m.short_name for n, m in ds.missions.items()}
@@ -391,7 +391,7 @@ def attached_room_said() -> tuple[str, ...]:
         _, res = results(held[0])
     except ws.WorkshopError:
         return ()
-    ds = data.dataset()
+    ds = cache.dataset()
     doc = results_payload(res, _scorecard(res.room.area_code, ()), choices())
     return room_said(doc, {n: m.short_name for n, m in ds.missions.items()})
 
@@ -516,7 +516,7 @@ def _seed(key: str, value: object) -> None:
 
 
 def _priorities(room: ws.Room, token: str, mine: dict | None) -> None:
-    ds = data.dataset()
+    ds = cache.dataset()
     rnd = room.activities["priorities"][1]
     st.markdown("**Mission priorities: share 100 points**")
     start = (mine or (ws.previous_answer(store(), room.code, token, "priorities") if rnd > 1 else None) or {})
@@ -574,7 +574,7 @@ def _control(room: ws.Room, token: str, mine: dict | None) -> None:
 
 
 def _rag(room: ws.Room, token: str, mine: dict | None) -> None:
-    ds = data.dataset()
+    ds = cache.dataset()
     ratings, reasons = (mine or {}).get("ratings", {}), (mine or {}).get("reasons", {})
     with st.form("ws_rag_form"):
         st.markdown("**Mission RAG: from what you know, how is each mission going here?**")

@@ -10,15 +10,12 @@ from lupcore import (
     Engine,
     Rag,
     Scorecard,
-    format_number,
     settings_caption,
-    summarise,
     weights_in_force,
 )
-from lupui import charts, layout, render, state, tables
-from lupui.foresight import intervals
+from lupui import headline, layout, render, state, tables, vega
 from lupui.frame import frame
-from lupui.scoring import current, spine_spec
+from lupui.view import current, spine_spec
 
 ctx = frame("Scorecard")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
@@ -33,16 +30,7 @@ if now.card is None:
     st.stop()
 card = now.card
 
-top = st.columns([1, 2, 1.6] if view.presenter else [1, 1.5, 2])  # the rank range on one line
-top[0].metric("Levelling Up score (0–100)", format_number(card.overall, 1) if card.overall is not None else "–",
-              help=GLOSSARY["score"])
-top[0].markdown(render.rag_badge_html(card.overall_rag), unsafe_allow_html=True)
-interval = intervals(now).get(area.code) if card.rank else None
-top[1].metric("Rank (5th–95th percentile range)", interval.text if interval else "–",
-              help=GLOSSARY["rank_range"])
-top[1].caption(card.rank_text)
-summary = summarise(card)
-top[2].markdown(f"**In short.** {render.plain(summary.headline)}")
+summary = headline.score_rank_summary(now, area.code, presenter=view.presenter)
 
 st.subheader("Missions", help=f"Minimum: {GLOSSARY['minimum']}\n\nTarget: {GLOSSARY['target']}")
 key = (*now.view_key(), area.code)
@@ -113,9 +101,9 @@ def every_metric(key: tuple, card: Scorecard, engine: Engine, presenter: bool) -
         st.subheader("Where the area sits among comparable areas")
         spine = spine_spec(*key, ids, engine)
         if spine:
-            spine = charts.for_projector(spine, presenter)
+            spine = vega.for_projector(spine, presenter)
             st.vega_lite_chart(spine.data, spine.spec, width="stretch")
-            st.caption(charts.SPINE_LEGEND)
+            st.caption(vega.SPINE_LEGEND)
     else:
         st.info("No metric matches the filters.")
 

@@ -16,7 +16,7 @@ from lupcore import (
 )
 from lupui import state, weights
 from lupui.frame import frame
-from lupui.scoring import current
+from lupui.view import current
 
 ctx = frame("Weights and methods")
 area, view = ctx.area, ctx.view

@@ -6,7 +6,7 @@ from lupcore import MAX_COMPARE, anonymised_names, side_by_side
 from lupui import render, state
 from lupui.foresight import intervals
 from lupui.frame import frame
-from lupui.scoring import current
+from lupui.view import current
 
 ctx = frame("Compare areas")
 ds, area, view = ctx.dataset, ctx.area, ctx.view

@@ -10,7 +10,7 @@ from lupcore import display_label, format_value, load_history, parse_period
 from lupui import render, state
 from lupui.foresight import progress, projection
 from lupui.frame import frame
-from lupui.scoring import current
+from lupui.view import current
 
 ctx = frame("Progress and 2030")
 ds, area, view = ctx.dataset, ctx.area, ctx.view

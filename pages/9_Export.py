@@ -22,7 +22,7 @@ from lupui import render, state, workshop
 from lupui.foresight import intervals, progress, scenario_result
 from lupui.frame import frame
 from lupui.layout import share_link
-from lupui.scoring import current
+from lupui.view import current
 
 ctx = frame("Export and session")
 ds, area, view = ctx.dataset, ctx.area, ctx.view

@@ -1,6 +1,6 @@
 """Fixtures shared by every test layer, and the guard that makes a missing browser fail the run.
 
-Browser tests are part of ``make test`` and CI (house-style §6.4): if Chromium is absent they must
+Browser tests are part of ``make test`` and CI: if Chromium is absent they must
 fail with the install command, never be skipped, or CI would go green without running them.
 """
 

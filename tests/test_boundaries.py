@@ -1,9 +1,9 @@
-"""Layer rules from house-style §4.2, enforced by reading the source (a rule only written down gets broken).
+"""Layer rules from , enforced by reading the source (a rule only written down gets broken).
 
 * ``lupcore`` is pure Python: it never imports streamlit or ``lupui``, so the core stays testable
   and usable from the CLI without a Streamlit runtime;
 * pages and ``app.py`` use only ``lupcore``'s public names and never read parquet themselves:
-  data reaches them through ``lupui.data`` (cached, validated once), not ad-hoc file reads;
+  data reaches them through ``lupui.cache`` (cached, validated once), not ad-hoc file reads;
 * core tests do not import streamlit either.
 """
 
@@ -159,7 +159,7 @@ def _session_state_uses(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("path", [p for p in UI_FILES if p != STATE_OWNER], ids=_rel)
 def test_only_the_state_module_touches_session_state(path: Path) -> None:
-    """One owner of session state and the URL (house-style §4.3): pages and other UI modules go through it."""
+    """One owner of session state and the URL: pages and other UI modules go through it."""
     assert _session_state_uses(path) == []
 
 

@@ -1,6 +1,6 @@
 """The committed ``data/`` against its contract, and a rebuild from ../shared that must reproduce it.
 
-The app trusts these files without re-checking them on every run (house-style §6.2: schemas at
+The app trusts these files without re-checking them on every run (: schemas at
 the I/O boundary only), so this is where a bad refresh is caught: wrong columns, duplicate keys,
 a missing value written as 0, a broken polygon, or a ``data/`` that no longer matches its sources.
 """

@@ -127,8 +127,3 @@ def load_cluster_descriptions(data_dir: Path = DATA_DIR) -> dict[str, dict[str, 
     return _read_json(data_dir / "cluster-descriptions.json")  # type: ignore[return-value]
 
 
-def boundaries_path(data_dir: Path = DATA_DIR) -> Path:
-    path = data_dir / "boundaries-ltla.geojson"
-    if not path.exists():
-        raise DataFileError(path, "is missing")
-    return path

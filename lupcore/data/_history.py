@@ -1,6 +1,6 @@
 """One metric's published history for one area, with its breaks, gaps and boundary caveats made explicit.
 
-Progress (methods §5.1–5.4) and projections (§5.5) both start here, so the honesty rules live in
+Progress (methodology §7–5.4) and projections (§5.5) both start here, so the honesty rules live in
 one place: points before a series break are set aside, periods the source flags as disrupted are
 kept but marked, missing periods are named as gaps (never interpolated), and an area created
 after 2019 is told plainly that it has no baseline on current boundaries.
@@ -19,7 +19,7 @@ from lupcore.data._dataset import Dataset
 from lupcore.model import IndicatorMeta
 from lupcore.periods import PeriodError, display_label, parse_period
 
-BASELINE_YEAR = 2019  # methods §5.1.1: the latest period ending in 2019
+BASELINE_YEAR = 2019  # methodology §7: the latest period ending in 2019
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lupcore.data._dataset import UPPER_TIER_PREFIXES, Dataset
+from lupcore.data._dataset import Dataset
 from lupcore.model import BENCHMARK_EXCLUDED, IndicatorMeta
 
 NATIONAL_CODES = ("E92000001", "W92000004", "S92000003", "N92000002", "K02000001", "K03000001", "K04000001")
@@ -151,5 +151,3 @@ def _local_periods(extra: pd.DataFrame) -> pd.DataFrame:
     return last[["indicator_id", "tier", "period", "period_start", "n_areas"]]
 
 
-def is_upper_tier(code: str) -> bool:
-    return code.startswith(UPPER_TIER_PREFIXES)

@@ -2,7 +2,7 @@
 
 Every benchmark, RAG status and score it produces can be worked out by hand, which is the point:
 unit tests compare the engine with arithmetic written out in the test, not with itself (COINr's
-``build_example_coin``, house-style §4.7). The areas are invented; the codes have real shapes so
+``build_example_coin``). The areas are invented; the codes have real shapes so
 tier and nation rules apply, and ``E09000001`` is the City of London, which benchmarks leave out.
 
 The latest values (NaN = not published for that area)::

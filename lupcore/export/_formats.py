@@ -2,7 +2,7 @@
 
 One function per format, each returning bytes, so the Export page hands them to a download
 button and the CLI writes them to a file. Spreadsheet-bound text is neutralised against formula
-injection (streamlit-notes §9.4) in every spreadsheet format.
+injection in every spreadsheet format.
 """
 
 from __future__ import annotations

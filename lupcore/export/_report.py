@@ -2,7 +2,7 @@
 
 Every format (PDF, PowerPoint, Excel, CSV) reads the same ``ReportBundle`` and the same
 ``bundle_tables``, so a number cannot read one way on screen and another way in a download
-(house-style §5 item 7). Numbers keep their type in the tables; every "(as shown)" column and
+. Numbers keep their type in the tables; every "(as shown)" column and
 every text cell uses ``lupcore.format`` exactly as the pages do, and missing is "no data".
 """
 

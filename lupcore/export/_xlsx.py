@@ -4,7 +4,7 @@ Numbers are typed number cells with the same decimals and unit the screen shows 
 format, so the full value is still there to calculate with). Every text cell is a typed string
 cell, and text that ``neutralise_cell`` flags as a would-be formula (``= + - @``, tab, CR) also
 carries Excel's own "quote prefix", the invisible form of the leading apostrophe: it stays text
-even when edited, and reads "+2.9 pp" rather than "'+2.9 pp" (streamlit-notes §9.4 allows typed
+even when edited, and reads "+2.9 pp" rather than "'+2.9 pp" ( allows typed
 cells for XLSX; the CSV, which has no types, gets the visible apostrophe). RAG cells carry the
 colour and the symbol and word.
 """

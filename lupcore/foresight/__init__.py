@@ -1,4 +1,4 @@
-"""The foresight wing: progress since a baseline, projections to 2030, what-ifs and rank uncertainty (methods §5-6).
+"""The foresight wing: progress since a baseline, projections to 2030, what-ifs and rank uncertainty (methodology §7-6).
 
 Changes and gaps are judged with polarity and confidence intervals (``_changes``, ``_gaps``,
 ``_progress``); trends are fitted on a transformed scale (``_trends``, ``_projection``); a scenario

@@ -1,4 +1,4 @@
-"""Gap to a benchmark and whether it is closing (methods §5.4.1), for progress since a baseline.
+"""Gap to a benchmark and whether it is closing (methodology §7), for progress since a baseline.
 
 Gaps are oriented with polarity so a positive gap always means the area is behind. The national
 gap compares like with like (the national value of the same two periods); the target gap holds
@@ -26,7 +26,7 @@ NATION_NAMES = {"E92000001": "England", "W92000004": "Wales", "S92000003": "Scot
 
 @dataclass(frozen=True, slots=True)
 class GapChange:
-    """Gap to a benchmark, oriented so positive means behind (methods §5.4.1)."""
+    """Gap to a benchmark, oriented so positive means behind (methodology §7)."""
 
     against: str  # "England value", "target (upper quartile)"
     gap_baseline: float | None

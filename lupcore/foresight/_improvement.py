@@ -1,4 +1,4 @@
-"""What would it take: the smallest improvement in one metric that reaches a goal (methods §6.3.2–6.3.3).
+"""What would it take: the smallest improvement in one metric that reaches a goal (methodology §9–6.3.3).
 
 Goals: turn the metric's mission green, or move the area up N places (among all comparable areas
 or among its peers). The search runs on the scored model itself, so the normaliser's caps and

@@ -1,4 +1,4 @@
-"""Progress since a baseline, per metric and per mission (methods §5.1–5.4): hindsight before foresight.
+"""Progress since a baseline, per metric and per mission (methodology §7–5.4): hindsight before foresight.
 
 For each metric: the change since the baseline, judged with polarity and tested where CIs exist;
 the gap to the national value and to the target, and whether it is closing; the Fingertips
@@ -43,7 +43,7 @@ class MetricProgress:
     significance: str  # statistically clear / not statistically clear / no confidence interval / indicative (...)
     national_gap: GapChange | None
     target_gap: GapChange | None
-    trend: str  # oriented recent-trend marker (methods §5.3)
+    trend: str  # oriented recent-trend marker (methodology §7)
     rag: Rag
     red_red: bool
     notes: tuple[str, ...]
@@ -69,7 +69,7 @@ def _judge(meta: IndicatorMeta, base: Baseline, last: pd.Series) -> tuple[str, s
 
 
 def _overlap(a: str, b: str) -> bool:
-    """Rolling multi-year periods that share years are not independent (methods §5.2.2)."""
+    """Rolling multi-year periods that share years are not independent (methodology §7)."""
     pa, pb = parse_period(a), parse_period(b)
     return pa.start <= pb.end and pb.start <= pa.end and a != b
 
@@ -188,7 +188,7 @@ class AreaProgress:
 def _mission_scores(engine: Engine, row: int, metrics: tuple[MetricProgress, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Mission scores from baseline values and from latest values, over metrics that have both.
 
-    Goalposts are the engine's (fixed, methods §3.5.3), so the two are on the same scale.
+    Goalposts are the engine's (fixed, methodology §5), so the two are on the same scale.
     """
     values = np.full((2, len(engine.panel.indicators)), np.nan)
     for m in metrics:

@@ -1,4 +1,4 @@
-"""Projection of one metric to 2030 with honest uncertainty (methods §5.5, §6.3.1).
+"""Projection of one metric to 2030 with honest uncertainty (methodology §8, §6.3.1).
 
 A thin, area-aware layer over :mod:`lupcore.trends`: it picks the comparable points (no series
 breaks, no disrupted periods, gaps left as gaps), fits the trend on the metric's own scale
@@ -21,7 +21,7 @@ from lupcore.model import IndicatorMeta
 from lupcore.periods import display_label
 from lupcore.scoring import Engine
 
-MIN_POINTS, MIN_SPAN = 5, 5.0  # methods §5.5.5
+MIN_POINTS, MIN_SPAN = 5, 5.0  # methodology §8
 RELAXED_POINTS, RELAXED_SPAN = 3, 2.0  # the clearly labelled relaxed mode
 RELAXED_LABEL = "Relaxed mode: fitted on fewer points than our standard of 5 over 5 years, so treat it as indicative only."
 
@@ -181,7 +181,7 @@ def project_metric(dataset: Dataset, engine: Engine, area_code: str, indicator_i
     relaxed : bool
         Fit on 3+ points over 2+ years instead of 5 over 5; the result says so in ``notes``.
     transform : str, optional
-        ``'identity'``, ``'logit'`` or ``'log'``; default by value type (methods §5.5.1).
+        ``'identity'``, ``'logit'`` or ``'log'``; default by value type (methodology §8).
     baseline_period, extra
         As for :func:`lupcore.progress.metric_progress` (the baseline feeds the "not informative" flag).
 

@@ -1,4 +1,4 @@
-"""The Fingertips recent-trend marker (methods §5.3.1): increasing, decreasing or no significant change.
+"""The Fingertips recent-trend marker (methodology §7): increasing, decreasing or no significant change.
 
 :func:`recent_trend_marker` tests the latest five points of a series (χ² on counts, inverse-variance weights
 with confidence intervals, or an OLS t-test without them) and :func:`orient_marker` turns its raw direction
@@ -16,7 +16,7 @@ from scipy import stats as sps
 
 from lupcore.stats import CHI2_998, FloatArray, _f
 
-TREND_POINTS = 5  # Fingertips uses exactly the latest five points (methods §5.3.1)
+TREND_POINTS = 5  # Fingertips uses exactly the latest five points (methodology §7)
 
 
 def _dropped_slopes(y: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -81,7 +81,7 @@ def recent_trend_marker(
     numerators: npt.ArrayLike | None = None,
     denominators: npt.ArrayLike | None = None,
 ) -> str:
-    """Fingertips recent-trend marker on the latest five valid points (methods §5.3.1).
+    """Fingertips recent-trend marker on the latest five valid points (methodology §7).
 
     Points must be in time order (oldest first) and are indexed t = 1..5 by position, as in
     Fingertips. ``'increasing'``/``'decreasing'`` only when the trend is significant at 99.8% and

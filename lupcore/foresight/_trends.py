@@ -1,7 +1,7 @@
 """Trends and projections: OLS fits with prediction intervals, on-track probabilities and pace.
 
-Pure NumPy/SciPy (methods §5.3, §5.5, §6.3). Time ``t`` is in decimal years (period midpoints,
-methods §5.1.2). Values are fitted on a transformed scale ``g(y)`` (logit for percentages, log for
+Pure NumPy/SciPy (methodology §7, §5.5, §6.3). Time ``t`` is in decimal years (period midpoints,
+methodology §7). Values are fitted on a transformed scale ``g(y)`` (logit for percentages, log for
 money) and every reported level is back-transformed to the indicator's units. Functions here work
 on raw values; polarity enters only through an explicit ``polarity`` argument or through the target.
 
@@ -25,7 +25,7 @@ from lupcore.foresight._trend_marker import orient_marker as orient_marker
 from lupcore.foresight._trend_marker import recent_trend_marker as recent_trend_marker
 from lupcore.stats import FloatArray, Floats
 
-PCT_CLIP = (0.01, 99.99)  # keeps logit finite for 0% and 100% (methods §5.5.1)
+PCT_CLIP = (0.01, 99.99)  # keeps logit finite for 0% and 100% (methodology §8)
 
 
 def _f(x: npt.ArrayLike) -> FloatArray:
@@ -71,7 +71,7 @@ TRANSFORMS: dict[str, Transform] = {
 
 
 def transform_for(value_type: str) -> Transform:
-    """Fitting scale for an indicator's ``value_type`` (methods §5.5.1).
+    """Fitting scale for an indicator's ``value_type`` (methodology §8).
 
     ``'percentage'`` → logit of ``y/100`` (inputs clipped to 0.01–99.99 so 0% and 100% stay finite;
     keeps projections inside 0–100), ``'money'`` → log (slope = constant growth rate; non-positive
@@ -131,7 +131,7 @@ def fit_trend(
     min_points: int = 5,
     min_span: float = 5.0,
 ) -> TrendFit | None:
-    """Fit an unweighted OLS trend to the latest ``max_points`` valid points (methods §5.5.1).
+    """Fit an unweighted OLS trend to the latest ``max_points`` valid points (methodology §8).
 
     Parameters
     ----------
@@ -190,7 +190,7 @@ class Prediction:
 
 
 def predict(fit: TrendFit, t0: npt.ArrayLike, level: float = 0.95) -> Prediction:
-    """Project the trend to ``t0`` with Student-t intervals (methods §5.5.2).
+    """Project the trend to ``t0`` with Student-t intervals (methodology §8).
 
     ``se_mean = s·sqrt(h)`` gives the confidence band of the line and ``se_obs = s·sqrt(1 + h)`` the
     prediction band for a newly published value (``h`` = leverage). Both ends are back-transformed,
@@ -209,12 +209,12 @@ def predict(fit: TrendFit, t0: npt.ArrayLike, level: float = 0.95) -> Prediction
 
 
 def extrapolation_ok(fit: TrendFit, t0: float) -> bool:
-    """Whether ``t0`` is no further beyond the last point than the fitted span is long (methods §5.5.5)."""
+    """Whether ``t0`` is no further beyond the last point than the fitted span is long (methodology §8)."""
     return t0 - fit.t_max <= fit.t_max - fit.t_min + 1e-9
 
 
 def probability_of_reaching(fit: TrendFit, t0: npt.ArrayLike, target: float, polarity: int) -> Floats:
-    """Probability that the value published for ``t0`` meets ``target`` (methods §5.5.3).
+    """Probability that the value published for ``t0`` meets ``target`` (methodology §8).
 
     Uses the prediction distribution ``g(Y0) ~ ŷ0 + se_obs·t_{n−2}``: for ``polarity = +1`` the
     probability that ``Y0 ≥ target``, for ``-1`` that ``Y0 ≤ target``. Any other polarity (0, ``NaN``)
@@ -241,7 +241,7 @@ LIKELIHOOD_BANDS: tuple[tuple[float, str], ...] = (
 
 
 def likelihood_label(p: float) -> str:
-    """Verbal band for a probability in [0, 1] (methods §5.5.3); lower band edges are inclusive.
+    """Verbal band for a probability in [0, 1] (methodology §8); lower band edges are inclusive.
 
     ``NaN`` gives ``'cannot be calculated'``.
     """
@@ -251,7 +251,7 @@ def likelihood_label(p: float) -> str:
 
 
 class RequiredPace(NamedTuple):
-    """Pace needed to reach a target by the horizon (methods §6.3.1, §5.5.4).
+    """Pace needed to reach a target by the horizon (methodology §9, §5.5.4).
 
     ``per_year`` is in indicator units per year (signed: negative means the value must fall),
     ``compound_rate`` a fraction per year (``NaN`` unless both values are positive),
@@ -283,7 +283,7 @@ def required_pace(
 
 
 def pace_class(observed_slope: float, required_slope: float, already_met: bool) -> str:
-    """Classify observed against required pace, ``ρ = observed/required`` (methods §5.5.4).
+    """Classify observed against required pace, ``ρ = observed/required`` (methodology §8).
 
     ``'target met'`` when the latest value already meets the target (``ρ`` not computed); else
     ``ρ ≥ 0.95`` ``'on track'``, ``0.6–0.95`` ``'moderate progress'``, ``0–0.6`` ``'insufficient
@@ -304,7 +304,7 @@ def pace_class(observed_slope: float, required_slope: float, already_met: bool) 
 
 
 def years_to_target(fit: TrendFit, x_now: float, target: float) -> float:
-    """Years to reach ``target`` from ``x_now`` at the fitted pace (methods §6.3.1), on the fitting scale.
+    """Years to reach ``target`` from ``x_now`` at the fitted pace (methodology §9), on the fitting scale.
 
     ``0`` when already there; ``inf`` when the slope is flat or points away from the target.
     """
@@ -320,7 +320,7 @@ def years_to_target(fit: TrendFit, x_now: float, target: float) -> float:
 def not_informative(
     pi_low: npt.ArrayLike, pi_high: npt.ArrayLike, target: npt.ArrayLike, baseline: npt.ArrayLike
 ) -> bool | npt.NDArray[np.bool_]:
-    """Whether a projection says nothing: its 95% band covers both the target and the baseline (methods §5.5.5).
+    """Whether a projection says nothing: its 95% band covers both the target and the baseline (methodology §8).
 
     Bounds are inclusive. Any missing input gives ``False`` (nothing to flag).
     """

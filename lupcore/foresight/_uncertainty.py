@@ -1,4 +1,4 @@
-"""Rank uncertainty by Monte Carlo (methods §3.8): how firmly is an area 87th, and not 71st or 102nd?
+"""Rank uncertainty by Monte Carlo (methodology §9): how firmly is an area 87th, and not 71st or 102nd?
 
 Each run perturbs the mission weights (±25%, renormalised), picks a normalisation (min–max,
 z-score or percentile rank) and redraws every value that has a CI from N(x, SE²), clipped to
@@ -28,7 +28,7 @@ DEFAULT_SEED = 20220202  # the White Paper's publication date: fixed, so every r
 
 @dataclass(frozen=True, slots=True)
 class EnsembleConfig:
-    """How many runs, which seed and which sources of uncertainty (methods §3.8.2 defaults)."""
+    """How many runs, which seed and which sources of uncertainty (methodology §9 defaults)."""
 
     runs: int = 1000
     seed: int = DEFAULT_SEED
@@ -197,7 +197,7 @@ class MethodPlan:
 
 
 def plan_method(inputs: Inputs, norm: Normaliser, base_weights: np.ndarray) -> MethodPlan:
-    """Apply the 2/3 availability rule at both levels (methods §3.4.3) as ``score_panel`` does."""
+    """Apply the 2/3 availability rule at both levels (methodology §5) as ``score_panel`` does."""
     full = _columns(norm, inputs.columns)
     y = full.transform(inputs.values)
     present = inputs.applicable & ~np.isnan(y)

@@ -114,7 +114,7 @@ def standing(engine: Engine, row: int, scores: Scores, at: int, peer_codes: Sequ
 
 
 def _apply(engine: Engine, row: int, changes: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int], list[str]]:
-    """New value row (with CIs shifted by the change, methods §6.1.2), changed columns, notices."""
+    """New value row (with CIs shifted by the change, methodology §9), changed columns, notices."""
     panel, bench = engine.panel, engine.benchmarks
     x, lo, hi = panel.values[row].copy(), panel.lci[row].copy(), panel.uci[row].copy()
     changed: list[int] = []

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lupcore.model import LOWER_TIER_PREFIXES, NATIONS
+from lupcore.model import LOWER_TIER_PREFIXES
 
 _CODE = re.compile(r"\b([EWSNK]\d{8})\b")
 _OBSOLETE = re.compile(r"Obsolete code since (\d{4}) \(replaced by (.*)")
@@ -175,12 +175,6 @@ def check_lower_tier(areas: pd.DataFrame) -> None:
     missing = current.loc[current["nation"].eq(""), "code"].tolist()
     if missing:
         raise ValueError(f"areas without a nation: {missing}")
-
-
-def nation_letters(codes: pd.Series) -> list[str]:
-    """Distinct nation letters (E, W, S, N) present among lower-tier codes, in a fixed order."""
-    present = set(codes.str[0])
-    return [n for n in NATIONS if n in present]
 
 
 def predecessors(crosswalk: pd.DataFrame) -> dict[str, list[str]]:

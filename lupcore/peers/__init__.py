@@ -1,4 +1,4 @@
-"""The peers wing: who a place is compared with (methods §4).
+"""The peers wing: who a place is compared with (methodology §6).
 
 ONS's published similar areas, our nearest neighbours on context variables (``_distances``), a named
 set of the user's own (``_groups``), and the checks of our neighbours against ONS's lists (``_checks``).

@@ -1,7 +1,7 @@
 """Checks on a peer group: how far our nearest neighbours agree with ONS's lists, and why an area is a peer.
 
 :func:`overlap_at_k` and :func:`jaccard` compare two ranked lists; :func:`mean_overlap` averages them over
-every current LTLA against ONS's published similar areas (methods §4.3); :func:`explain` is the "why is this
+every current LTLA against ONS's published similar areas (methodology §6); :func:`explain` is the "why is this
 a peer" table of raw values and distances, built on the distances in :mod:`lupcore.peers`.
 """
 

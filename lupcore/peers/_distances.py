@@ -1,6 +1,6 @@
-"""Distances between areas on context variables, and each area's nearest neighbours (methods §4).
+"""Distances between areas on context variables, and each area's nearest neighbours (methodology §6).
 
-Our method (methods §4.3): latest values of context variables (area characteristics, never the
+Our method (methodology §6): latest values of context variables (area characteristics, never the
 outcomes being benchmarked), log-transformed where positive and right-skewed, z-scored over the
 candidate set, then a weighted Euclidean or a Ledoit–Wolf Mahalanobis distance. Missing values are
 never filled: a pair of areas is compared on the variables both have (see ``distance_matrix``).
@@ -23,7 +23,7 @@ Method = Literal["euclidean", "mahalanobis"]
 PEER_KINDS: tuple[str, ...] = get_args(PeerKind)
 METHODS: tuple[str, ...] = get_args(Method)
 ONS_MODELS: tuple[str, ...] = ("global", "economic", "demographic")
-DEFAULT_K = 15  # CIPFA's published list size (methods §4.3.4)
+DEFAULT_K = 15  # CIPFA's published list size (methodology §6)
 ONS_K = 20  # ONS publishes 20 neighbours per lower-tier area and county (5 per combined authority)
 MAX_CUSTOM = 10
 DEFAULT_VARIABLES: tuple[str, ...] = ("population", "population_density", "median_age", "pct_age_0_15",
@@ -156,7 +156,7 @@ def shrunk_covariance(x: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def _euclidean(z: np.ndarray, observed: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """d(a,b) = sqrt(Σ ω (z_a − z_b)² / Σ ω) over the variables both areas have (methods §4.3.3)."""
+    """d(a,b) = sqrt(Σ ω (z_a − z_b)² / Σ ω) over the variables both areas have (methodology §6)."""
     shared = observed[:, None, :] & observed[None, :, :]
     diff = z[:, None, :] - z[None, :, :]
     num = np.where(shared, diff * diff, 0.0) @ w

@@ -1,4 +1,4 @@
-"""Peer groups (methods §4): ONS's published similar areas, our nearest neighbours, or a named set."""
+"""Peer groups (methodology §6): ONS's published similar areas, our nearest neighbours, or a named set."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The scoring wing: from a panel and the user's settings to statuses, scores and ranks (methods §2-3).
+"""The scoring wing: from a panel and the user's settings to statuses, scores and ranks (methodology §4-3).
 
 ``assemble`` is the one assembly line every page, export and CLI command uses: benchmarks
 (minimum and target, ``_thresholds``), RAG with clarity (``_rag``), normalisation and aggregation

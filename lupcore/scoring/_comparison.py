@@ -14,7 +14,7 @@ import pandas as pd
 
 from lupcore.format import format_number, format_value, ordinal
 from lupcore.model import IndicatorMeta
-from lupcore.scoring._rag import RAG_BY_CODE, classify_scores
+from lupcore.scoring._rag import classify_scores
 from lupcore.scoring._scorecard import Engine
 
 
@@ -117,5 +117,3 @@ def side_by_side(engine: Engine, codes: Sequence[str], names: dict[str, str], mi
     return headline, pd.DataFrame(mission_rows), pd.DataFrame(metric_rows)
 
 
-def rag_word(code: int) -> str:
-    return RAG_BY_CODE[int(code)].value

@@ -1,6 +1,6 @@
 """Normalise, weight and aggregate metrics into mission, capital and overall scores, and rank.
 
-Follows methods.md §3: orient by polarity, normalise on the comparison set (default min–max
+Follows methodology §5: orient by polarity, normalise on the comparison set (default min–max
 after the COINr outlier rule), weight (renormalised over the metrics an area has), aggregate
 (arithmetic default, geometric option) with the 2/3 data-availability rule, and rank within
 the tier and nation (ties share the better rank). Everything is vectorised over all areas, so
@@ -246,7 +246,7 @@ def _overall(mission: np.ndarray, n_applicable: np.ndarray, w_mission: np.ndarra
 
 
 def rank_within_nations(panel: Panel, overall: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """1 = best within the same nation (the comparable set, methods §3.1.2); ties share the better rank."""
+    """1 = best within the same nation (the comparable set, methodology §5); ties share the better rank."""
     rank = np.full(overall.shape, np.nan)
     rank_of = np.zeros(overall.shape)
     for nation in np.unique(panel.nations):

@@ -1,4 +1,4 @@
-"""Red, amber, green per metric and per mission, with statistical clarity (methods.md §2.7).
+"""Red, amber, green per metric and per mission, with statistical clarity (methodology §4).
 
 Per metric: green at or better than the target; red worse than the minimum; amber between;
 grey where there is no value or no polarity. With the "evidence-based" switch, red needs

@@ -1,6 +1,6 @@
 """Re-score one area against fixed benchmarks and goalposts, with every other area held constant.
 
-What-ifs (methods §6.2) and baseline mission scores need the engine's arithmetic for a few
+What-ifs (methodology §9) and baseline mission scores need the engine's arithmetic for a few
 alternative value rows of a single area. Scoring a one-area sub-panel with the engine's own
 benchmarks and normaliser gives exactly the numbers ``score_panel`` would give that row, in
 about a millisecond, because normalisation and aggregation never look at other rows.

@@ -1,4 +1,4 @@
-"""Minimum and target benchmarks per indicator (methods.md §2.6), with polarity respected.
+"""Minimum and target benchmarks per indicator (methodology §4), with polarity respected.
 
 All presets are computed within the comparison set the panel holds for each indicator (same
 tier, the nations the indicator covers, the scoring period, City of London and Isles of Scilly

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from lupcore.settings import Settings
 
 URL_VERSION = "1"
-PEER_K_RANGE = (5, 20)  # nearest-neighbour group sizes the Peers page offers (methods §4: default 15)
+PEER_K_RANGE = (5, 20)  # nearest-neighbour group sizes the Peers page offers (methodology §6: default 15)
 SESSION_SCHEMA = "levelling-up-place-explorer/session"
 SESSION_VERSION = 1
 PEER_KINDS = ("ons-global", "ons-economic", "ons-demographic", "nearest", "custom")

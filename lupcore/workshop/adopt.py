@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass, replace
 
 from lupcore.settings import MAX_KILLER_METRICS, Settings
-from lupcore.workshop.service import MAX_KILLER, Results
+from lupcore.workshop.answer_rules import MAX_KILLER
+from lupcore.workshop.service import Results
 
 
 @dataclass(frozen=True)

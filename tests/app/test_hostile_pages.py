@@ -1,5 +1,5 @@
 """Hostile links and files on the pages (issue 14): a sweep of generated links over every page, and the page-level
-regressions. The decoders' own promises are tested in tests/core/test_hostile_input.py and tests/fuzz/.
+regressions. The decoders' own promises are tested in tests/core/session/test_hostile_input.py and tests/fuzz/.
 """
 
 from __future__ import annotations

@@ -499,7 +499,7 @@ def test_heatmap_draws_missing_scores_grey_as_its_caption_says() -> None:
     """Missing cells were white (Vega drops a null colour) while the caption promised grey."""
     import json
 
-    from lupui.charts import NO_DATA_GREY
+    from lupui.vega import NO_DATA_GREY
     at = open_page(PEERS, area=WALSALL)
     chart = at.get("vega_lite_chart")[0]
     spec = json.loads(chart.proto.spec)

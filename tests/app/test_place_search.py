@@ -96,4 +96,4 @@ def test_data_and_methods_page_attributes_the_postcodes() -> None:
     at = open_page("pages/10_Data_and_methods.py")
     texts = [e.value for kind in (at.caption, at.markdown) for e in kind]
     assert any("ONS Postcode Directory" in t and "Land and Property Services" in t for t in at.caption.values)
-    assert any("### Finding a council" in t and "non-commercial and internal business purposes" in t for t in texts)
+    assert any("Finding a council (the search box)" in t and "non-commercial and internal business purposes" in t for t in texts)

@@ -44,7 +44,7 @@ def test_no_internal_reference_reaches_a_user(page: str) -> None:
 
 
 def test_the_detector_catches_what_was_shown_before() -> None:
-    for text in ("as the product brief asks", "methods §3.8", "data repository at commit 4972c588",
+    for text in ("as the product brief asks", "methodology §9", "data repository at commit 4972c588",
                  "after the COINr outlier rule", "up to five winsorisation steps"):
         assert INTERNAL.search(text), text
     assert not INTERNAL.search("Walsall E08000030: 295,678 people, 2019/20 to 2023/24")

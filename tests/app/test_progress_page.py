@@ -182,7 +182,7 @@ def test_local_metric_joins_the_progress_table(dataset: Dataset) -> None:
 
 def test_local_metric_with_six_years_is_projected(dataset: Dataset) -> None:
     """A local metric's own history reaches the projection: it is fitted, and 2030 lies further ahead than the
-    five fitted years, so the honest answer is the no-extrapolation rule (methods §5.5.5), not 'no history'."""
+    five fitted years, so the honest answer is the no-extrapolation rule (methodology §8), not 'no history'."""
     at = with_local_series(dataset)
     pick_metric(at, "local_pride_in_place")
     text = projection_text(at)

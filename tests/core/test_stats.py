@@ -1,4 +1,4 @@
-"""Unit tests for lupcore.stats: methods.md §9 vectors, hand-computed cases and properties."""
+"""Unit tests for lupcore.stats: the worked values of the statistical spec vectors, hand-computed cases and properties."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from hypothesis.extra.numpy import arrays
 from scipy import stats as sps
 
 from lupcore import stats
+from tests.core import ci_methods
 
 NAN = math.nan
 finite_floats = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 maybe_nan = st.one_of(finite_floats, st.just(NAN))
 
 
-# ---- constants (methods §2.2.1, §9) ---------------------------------------------------------------
+# ---- constants (methodology §4, §9) ---------------------------------------------------------------
 
 
 def test_constants_match_scipy() -> None:
@@ -28,7 +29,7 @@ def test_constants_match_scipy() -> None:
     assert stats.CHI2_998 == pytest.approx(9.549536, abs=1e-6)
 
 
-# ---- confidence intervals (methods §2.2, §9) ------------------------------------------------------
+# ---- confidence intervals (methodology §4, §9) ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -36,33 +37,33 @@ def test_constants_match_scipy() -> None:
     [(stats.Z95, 50.20, 69.06), (stats.Z998, 44.64, 73.62)],
 )
 def test_wilson_vectors(z: float, lower: float, upper: float) -> None:
-    ci = stats.wilson_ci(60, 100, z=z, multiplier=100)
+    ci = ci_methods.wilson_ci(60, 100, z=z, multiplier=100)
     assert ci.lower == pytest.approx(lower, abs=0.005)
     assert ci.upper == pytest.approx(upper, abs=0.005)
 
 
 def test_wilson_invalid_and_vectorised() -> None:
-    lo, hi = stats.wilson_ci([0, 100, 5, NAN, 3], [100, 100, 0, 10, 2])
+    lo, hi = ci_methods.wilson_ci([0, 100, 5, NAN, 3], [100, 100, 0, 10, 2])
     assert lo[0] == 0.0 and 0 < hi[0] < 0.05
     assert 0.95 < lo[1] < 1 and hi[1] == pytest.approx(1.0)
     assert np.isnan(lo[2:]).all() and np.isnan(hi[2:]).all()
 
 
 def test_byar_vector() -> None:
-    ci = stats.byar_ci(50)
+    ci = ci_methods.byar_ci(50)
     assert ci.lower == pytest.approx(37.11, abs=0.005)
     assert ci.upper == pytest.approx(65.92, abs=0.005)
 
 
 def test_exact_poisson_vector() -> None:
-    ci = stats.exact_poisson_ci(5)
+    ci = ci_methods.exact_poisson_ci(5)
     assert ci.lower == pytest.approx(1.623, abs=5e-4)
     assert ci.upper == pytest.approx(11.668, abs=5e-4)
 
 
 def test_byar_switches_to_exact_below_ten() -> None:
     counts = np.array([0.0, 5.0, 9.0, 10.0, NAN, -1.0])
-    byar, exact = stats.byar_ci(counts), stats.exact_poisson_ci(counts)
+    byar, exact = ci_methods.byar_ci(counts), ci_methods.exact_poisson_ci(counts)
     np.testing.assert_allclose(byar.lower[:3], exact.lower[:3])
     np.testing.assert_allclose(byar.upper[:3], exact.upper[:3])
     assert byar.lower[0] == 0.0
@@ -75,7 +76,7 @@ def test_se_from_ci() -> None:
     np.testing.assert_array_equal(np.isnan(stats.se_from_ci([1.0, NAN], [2.0, 3.0])), [False, True])
 
 
-# ---- percentile and MAD (methods §2.3.5, §2.4.1, §9) ----------------------------------------------
+# ---- percentile and MAD (methodology §4, §2.4.1, §9) ----------------------------------------------
 
 
 def _fingertips_percentile(values: np.ndarray, q: float) -> float:
@@ -126,7 +127,7 @@ def test_scaled_mad_vector() -> None:
     assert math.isnan(stats.scaled_mad([NAN]))
 
 
-# ---- skew, kurtosis and outlier treatment (methods §3.3) --------------------------------------------
+# ---- skew, kurtosis and outlier treatment (methodology §5) --------------------------------------------
 
 
 @settings(max_examples=40, deadline=None)
@@ -219,11 +220,11 @@ def test_apply_reproduces_treated_values(x: np.ndarray, winmax: int) -> None:
     assert t.n_winsorised == 0 or not t.log_applied
 
 
-# ---- comparisons (methods §2.3.1, §2.4.1, §2.7, §5.2.1) -------------------------------------------
+# ---- comparisons (methodology §4, §2.4.1, §2.7, §5.2.1) -------------------------------------------
 
 
 def test_single_ci_vector_is_similar() -> None:
-    assert stats.compare_to_benchmark(60, 50.20, 69.06, 65, polarity=1) == 0
+    assert ci_methods.compare_to_benchmark(60, 50.20, 69.06, 65, polarity=1) == 0
 
 
 @pytest.mark.parametrize(
@@ -245,7 +246,7 @@ def test_single_ci_vector_is_similar() -> None:
 def test_compare_to_benchmark_cases(
     value: float, lci: float, uci: float, bench: float, polarity: int | None, expected: float
 ) -> None:
-    got = stats.compare_to_benchmark(value, lci, uci, bench, polarity)
+    got = ci_methods.compare_to_benchmark(value, lci, uci, bench, polarity)
     assert (math.isnan(got) and math.isnan(expected)) or got == expected
 
 
@@ -254,17 +255,17 @@ def test_compare_uses_mad_rule_only_without_ci() -> None:
     lci = np.array([NAN, NAN, NAN, 59.0, NAN])
     uci = np.array([NAN, NAN, NAN, 61.0, NAN])
     bench = np.array([65.0, 62.0, 57.0, 62.0, 64.0])
-    got = stats.compare_to_benchmark(value, lci, uci, bench, polarity=1, mad=np.array([3, 3, 3, 3, 4.0]))
+    got = ci_methods.compare_to_benchmark(value, lci, uci, bench, polarity=1, mad=np.array([3, 3, 3, 3, 4.0]))
     # gap 5 > 3 → worse; gap 2 → similar; gap 3 = MAD → similar (strict rule); CI row uses the CI; gap 4 = MAD.
     np.testing.assert_array_equal(got, [-1, 0, 0, -1, 0])
-    assert stats.compare_to_benchmark(60, NAN, NAN, 65, -1, mad=3.0) == 1
+    assert ci_methods.compare_to_benchmark(60, NAN, NAN, 65, -1, mad=3.0) == 1
 
 
 @settings(max_examples=60, deadline=None)
 @given(maybe_nan, maybe_nan, maybe_nan, maybe_nan)
 def test_low_is_good_mirrors_high_is_good(value: float, lci: float, uci: float, bench: float) -> None:
-    hi = stats.compare_to_benchmark(value, lci, uci, bench, 1, mad=1.0)
-    lo = stats.compare_to_benchmark(value, lci, uci, bench, -1, mad=1.0)
+    hi = ci_methods.compare_to_benchmark(value, lci, uci, bench, 1, mad=1.0)
+    lo = ci_methods.compare_to_benchmark(value, lci, uci, bench, -1, mad=1.0)
     assert (math.isnan(hi) and math.isnan(lo)) or hi == -lo
     assert math.isnan(hi) or hi in (-1, 0, 1)
 
@@ -280,11 +281,11 @@ def test_orient() -> None:
     [(50, 60, 45, True), (50, 60, 65, True), (50, 60, 55, False), (50, 60, 50, False), (NAN, 60, 70, False)],
 )
 def test_ci_clear(lci: float, uci: float, threshold: float, expected: bool) -> None:
-    assert stats.ci_clear(55, lci, uci, threshold) is expected
+    assert ci_methods.ci_clear(55, lci, uci, threshold) is expected
 
 
 def test_ci_clear_vectorised() -> None:
-    got = stats.ci_clear([55, 55, NAN], [50, 50, 50], [60, 60, 60], [40, 55, 40])
+    got = ci_methods.ci_clear([55, 55, NAN], [50, 50, 50], [60, 60, 60], [40, 55, 40])
     np.testing.assert_array_equal(got, [True, False, False])
 
 
@@ -299,7 +300,7 @@ def test_significant_change() -> None:
     np.testing.assert_array_equal(got, [0, NAN, 1])
 
 
-# ---- ranks (methods §3.8.3) ---------------------------------------------------------------------------
+# ---- ranks (methodology §9) ---------------------------------------------------------------------------
 
 
 def test_rank_min_ties_and_nan() -> None:

@@ -2,7 +2,7 @@
 
 No ``playwright install`` (it downloads a browser and fails offline): pytest-playwright is pointed
 at ``/usr/bin/chromium`` (``CHROMIUM`` overrides). A missing browser fails the tests with the
-install command; it is never a skip (house-style §6.4). Every request that is not to the loopback
+install command; it is never a skip. Every request that is not to the loopback
 server is aborted, so the tests are hermetic and cannot pass or fail because of the network.
 """
 
@@ -67,7 +67,7 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture
 def fresh_app_url() -> Iterator[str]:
-    """A server no session has visited yet: needed to test a cold deep link (house-style §3 item 4)."""
+    """A server no session has visited yet: needed to test a cold deep link."""
     with streamlit_server() as url:
         yield url
 

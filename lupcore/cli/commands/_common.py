@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import sys
@@ -11,6 +12,22 @@ from lupcore.data import Dataset, UnknownAreaError
 from lupcore.restore import Restored, assemble_restored, restore_session
 from lupcore.scoring import Assembly, NotScoredError
 from lupcore.session import SessionFileError, ViewState
+
+AREA_HELP = "GSS code or exact name (case-insensitive), e.g. E08000030 or Walsall"
+
+
+def area_command(sub: argparse._SubParsersAction, name: str, help_text: str, *, json_help: str | None = None,
+                 session: str | None = None) -> argparse.ArgumentParser:
+    """A subcommand about one area: its ``area`` argument, ``--json`` (unless ``json_help`` is ""), and
+    ``--session FILE`` when ``session`` says what the command takes from the file."""
+    parser = sub.add_parser(name, help=help_text)
+    parser.add_argument("area", help=AREA_HELP)
+    if session is not None:
+        parser.add_argument("--session", type=Path, default=None, metavar="FILE",
+                            help=f"a session file saved from the app: {session}")
+    if json_help != "":
+        parser.add_argument("--json", action="store_true", help=json_help or "machine-readable output")
+    return parser
 
 
 def resolve_or_report(dataset: Dataset, text: str) -> str | None:

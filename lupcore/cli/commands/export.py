@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lupcore.cli.commands._common import UsageError, load_session, report, resolve_or_report, scored
+from lupcore.cli.commands._common import UsageError, area_command, load_session, report, resolve_or_report, scored
 from lupcore.data import Dataset
 from lupcore.export import FORMATS, build_bundle, export
 from lupcore.foresight import (
@@ -24,12 +24,10 @@ from lupcore.foresight import (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("export", help="write an area's summary as PDF, PowerPoint, Excel or CSV")
-    parser.add_argument("area", help="GSS code or exact name (case-insensitive), e.g. E08000030 or Walsall")
+    parser = area_command(sub, "export", "write an area's summary as PDF, PowerPoint, Excel or CSV", json_help="",
+                          session="its settings, peers, baseline and scenarios are used")
     parser.add_argument("--format", dest="fmt", choices=tuple(FORMATS), required=True, help="file format")
     parser.add_argument("--out", type=Path, required=True, help="file to write (replaced if it exists)")
-    parser.add_argument("--session", type=Path, default=None,
-                        help="a session file saved from the app: its settings, peers, baseline and scenarios are used")
     parser.set_defaults(func=run)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lupcore.cli.commands._common import emit, resolve_or_report
+from lupcore.cli.commands._common import area_command, emit, resolve_or_report
 from lupcore.data import Dataset
 from lupcore.peers import DEFAULT_K, METHODS, PEER_KINDS, PeerError, check_variables, peer_group
 
@@ -13,8 +13,7 @@ CLI_METHODS = tuple(k for k in PEER_KINDS if k != "custom")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("peers", help="an area's most similar areas (ONS lists or our nearest neighbours)")
-    parser.add_argument("area", help="GSS code or exact name (case-insensitive), e.g. E08000030 or Walsall")
+    parser = area_command(sub, "peers", "an area's most similar areas (ONS lists or our nearest neighbours)")
     parser.add_argument("--method", choices=CLI_METHODS, default="ons-global",
                         help="ONS's published list for one model (default: global, as in the app), or our nearest neighbours")
     parser.add_argument("--k", type=int, default=DEFAULT_K, help=f"how many peers (default {DEFAULT_K}; ONS lists 20)")
@@ -22,7 +21,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="comma-separated context variables for --method nearest (default: the structural set)")
     parser.add_argument("--distance", choices=METHODS, default="euclidean", help="distance for --method nearest")
     parser.add_argument("--same-nation", action="store_true", help="nearest: only areas in the same nation")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(func=run)
 
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from lupcore.cli.commands._common import emit, number, resolve_or_report
+from lupcore.cli.commands._common import area_command, emit, number, resolve_or_report
 from lupcore.data import Dataset, describe, profile, value_note
 from lupcore.format import format_value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("profile", help="latest value of every indicator for one area")
-    parser.add_argument("area", help="GSS code or exact name (case-insensitive), e.g. E08000030 or Walsall")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser = area_command(sub, "profile", "latest value of every indicator for one area")
     parser.set_defaults(func=run)
 
 

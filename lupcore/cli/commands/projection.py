@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from lupcore.cli.commands._common import emit, number, resolve_or_report
+from lupcore.cli.commands._common import area_command, emit, number, resolve_or_report
 from lupcore.cli.commands._foresight import UsageError, check_metric, engine_for, load_session, report
 from lupcore.data import Dataset
 from lupcore.foresight import Projection, project_metric
@@ -18,14 +18,12 @@ from lupcore.foresight import Projection, project_metric
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``projection`` subcommand."""
-    parser = sub.add_parser("projection", help="one metric's trend projected to 2030, with its uncertainty")
-    parser.add_argument("area", help="GSS code or exact name (case-insensitive), e.g. E08000030 or Walsall")
+    parser = area_command(sub, "projection", "one metric's trend projected to 2030, with its uncertainty",
+                          session="settings (targets), baselines")
     parser.add_argument("indicator", help="metric id, e.g. ks2_expected")
     parser.add_argument("--horizon", type=int, default=2030, help="the year the projected period ends in (default 2030)")
     parser.add_argument("--relaxed", action="store_true",
                         help="fit on 3+ points over 2+ years instead of 5 over 5 (indicative only)")
-    parser.add_argument("--session", default=None, metavar="FILE", help="a saved session: settings (targets), baselines")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(func=run)
 
 

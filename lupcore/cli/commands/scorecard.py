@@ -8,9 +8,17 @@ and peer group. The numbers come from the same engine the app uses, so the two a
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from lupcore.cli.commands._common import UsageError, emit, load_session, number, report, resolve_or_report, scored
+from lupcore.cli.commands._common import (
+    UsageError,
+    area_command,
+    emit,
+    load_session,
+    number,
+    report,
+    resolve_or_report,
+    scored,
+)
 from lupcore.data import Dataset
 from lupcore.format import format_number, format_value
 from lupcore.peers import PeerGroup
@@ -20,11 +28,9 @@ from lupcore.session import ViewState, encode_query
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("scorecard", help="one area's metrics against minimum and target, mission scores and rank")
-    parser.add_argument("area", help="GSS code or exact name (case-insensitive), e.g. E08000030 or Walsall")
-    parser.add_argument("--session", type=Path, default=None, metavar="FILE",
-                        help="a session file saved from the app: its method choices, weights and peer group")
-    parser.add_argument("--json", action="store_true", help="machine-readable output (missing numbers are null)")
+    parser = area_command(sub, "scorecard", "one area's metrics against minimum and target, mission scores and rank",
+                          session="its method choices, weights and peer group",
+                          json_help="machine-readable output (missing numbers are null)")
     parser.set_defaults(func=run)
 
 

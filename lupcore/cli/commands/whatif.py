@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from lupcore.cli.commands._common import emit, number, resolve_or_report
+from lupcore.cli.commands._common import area_command, emit, number, resolve_or_report
 from lupcore.cli.commands._foresight import UsageError, check_metric, engine_for, load_session, report
 from lupcore.data import Dataset
 from lupcore.foresight import (
@@ -28,15 +28,13 @@ from lupcore.format import ordinal
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``whatif`` subcommand."""
-    parser = sub.add_parser("whatif", help="change metrics for one area and see its scores and rank move")
-    parser.add_argument("area", help="GSS code or exact name (case-insensitive), e.g. E08000030 or Walsall")
+    parser = area_command(sub, "whatif", "change metrics for one area and see its scores and rank move",
+                          session="settings, peers, scenarios")
     parser.add_argument("--set", dest="changes", action="append", default=[], metavar="ID=CHANGE",
                         help="e.g. level3_plus=65, employment_rate=+2, ks2_expected=target, claimant_rate=-10%%")
     parser.add_argument("--scenario", default=None, help="use this named scenario from --session instead of --set")
     parser.add_argument("--name", default="Scenario", help="a name for the scenario (default: Scenario)")
-    parser.add_argument("--session", default=None, metavar="FILE", help="a saved session: settings, peers, scenarios")
     parser.add_argument("--intervals", action="store_true", help="add 5–95%% rank intervals (1,000 runs; about a second)")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(func=run)
 
 

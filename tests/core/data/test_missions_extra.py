@@ -22,7 +22,7 @@ from lupcore.model import Rag
 from lupcore.scoring import build_engine, build_scorecard
 from lupcore.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHARED = ROOT.parent / "shared" / "data"
 CRIME = {"neighbourhood_crime": "Neighbourhood crime", "violence_with_injury": "Violence with injury"}
 BURNLEY, CARDIFF, GLASGOW, BELFAST, EAST_DEVON, WALSALL = ("E07000117", "W06000015", "S12000049", "N09000003",

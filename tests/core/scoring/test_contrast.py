@@ -10,7 +10,7 @@ import pytest
 from lupcore.model import Rag
 from lupcore.scoring import AA_TEXT, RAG_STYLE, contrast_ratio
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_formula_matches_known_pairs() -> None:

@@ -29,7 +29,7 @@ from lupcore.session import PeerSpec, ViewState, to_session_file
 from lupcore.settings import Settings
 from lupcore.uploads import local_metric_to_dict, parse_upload
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CODE = "E08000030"
 
 

@@ -1,4 +1,4 @@
-"""The view state's two encodings: URL query parameters and the JSON session file (house-style §4.3)."""
+"""The view state's two encodings: URL query parameters and the JSON session file."""
 
 from __future__ import annotations
 

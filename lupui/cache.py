@@ -2,7 +2,7 @@
 
 ``st.cache_resource`` returns the same object to every session, so nothing here may be mutated
 by callers (the core's arrays are read-only to enforce it). Keys are small strings, never large
-frames, because ``st.cache_data`` hashes big frames by a sample (streamlit-notes §5.1).
+frames, because ``st.cache_data`` hashes big frames by a sample.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from lupcore.uploads import (
 )
 from lupcore.uploads import model as upload_limits
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "uploads"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "uploads"
 KNOWN = {
     "E08000030": "Walsall",
     "E08000031": "Wolverhampton",

@@ -1,4 +1,4 @@
-"""Rank uncertainty by Monte Carlo (methods §3.8): shape, determinism, agreement with a per-run loop.
+"""Rank uncertainty by Monte Carlo (methodology §9): shape, determinism, agreement with a per-run loop.
 
 A synthetic panel (40 English areas × 4 metrics, half with CIs) keeps the runs fast while giving
 ranks room to move; the per-run baseline from ``bench`` scores the same draws through

@@ -12,7 +12,7 @@ import pytest
 
 from lupcore import cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RUNS: dict[str, list[str]] = {
     "postcode": ["find", "WS1 1TP", "--json"],
     "nothing": ["find", "qqqq zzzz", "--json"],

@@ -1,4 +1,4 @@
-"""Minimum and target presets (methods §2.6, §9) on the hand-checkable example in ``lupcore.examples``.
+"""Minimum and target presets (methodology §4, §9) on the hand-checkable example in ``lupcore.examples``.
 
 Comparison sets (City of London left out, Wales in only where the metric covers it, missing dropped):
 pay [500, 550, 600, 700, 900]; employment [60, 64, 68, 72]; travel time (lower is better)
@@ -160,7 +160,7 @@ def test_results_are_read_only() -> None:
         bench.minimum[0] = 0.0
 
 
-# ---- methods §9 vectors -----------------------------------------------------------------------
+# ---- the worked values of the statistical spec vectors -----------------------------------------------------------------------
 
 
 def test_scaled_mad_vector() -> None:

@@ -1,6 +1,6 @@
 """``python -m lupcore scorecard``: the JSON contract, session files, errors, and the readable table.
 
-Most cases run in-process on ``lupcore.examples`` (numbers checkable by hand; see test_scoring.py);
+Most cases run in-process on ``lupcore.examples`` (numbers checkable by hand; see tests/core/scoring/test_normalise.py);
 a few run on the committed data to pin the contract where it matters.
 """
 

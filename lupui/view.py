@@ -11,7 +11,7 @@ import streamlit as st
 
 from lupcore import Assembly, Engine, LocalParts, assemble, spine_frame
 from lupcore import local_parts as core_local_parts
-from lupui import charts, data, state
+from lupui import cache, state, vega
 from lupui.frame import Context
 
 
@@ -23,18 +23,18 @@ def local_parts() -> LocalParts:
 def current(ctx: Context, *, tier: str | None = None, with_peers: bool = True) -> Assembly:
     """Everything the scoring pages need for ``ctx.area`` under ``ctx.view``, each stage cached per process."""
     peers = ctx.view.peers if with_peers else None
-    return assemble(data.dataset(), ctx.area.code, ctx.view.settings, peers, local_parts(), tier=tier,
-                             cache=data.stage)
+    return assemble(cache.dataset(), ctx.area.code, ctx.view.settings, peers, local_parts(), tier=tier,
+                             cache=cache.stage)
 
 
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def spine_spec(tier: str, local_key: str, key: str, peers: tuple[str, ...], area: str,
-               ids: tuple[str, ...], _engine: Engine) -> charts.VegaChart | None:
+               ids: tuple[str, ...], _engine: Engine) -> vega.VegaChart | None:
     """The spine chart, built once per view and filter (Altair is slow to build) and never changed."""
     frame = spine_frame(_engine, area, list(ids))
-    return charts.prepared(charts.spine_chart(frame)) if len(frame) else None
+    return vega.prepared(vega.spine_chart(frame)) if len(frame) else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
@@ -43,5 +43,5 @@ def trend_series(pairs: tuple[tuple[str, str], ...]) -> dict[str, tuple[float, .
 
     One cached call for the whole table (keyed by its rows), not one per row.
     """
-    ds = data.dataset()
+    ds = cache.dataset()
     return {iid: tuple(ds.series(iid, code)["value"].dropna().tail(12).round(3).tolist()) for iid, code in pairs}

@@ -1,4 +1,4 @@
-"""Normalise, weight, aggregate and rank (methods §3), checked by hand on ``lupcore.examples``.
+"""Normalise, weight, aggregate and rank (methodology §5), checked by hand on ``lupcore.examples``.
 
 Default scores (min–max on the comparison sets; no outlier treatment triggers on these few values):
 pay (x − 500)/400; employment (x − 60)/12; travel time (40 − x)/30 (lower is better); KS2 (x − 56)/12,

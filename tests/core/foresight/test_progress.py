@@ -1,4 +1,4 @@
-"""Progress since baseline (methods §5.1–5.4) on hand-built series over ``lupcore.examples``.
+"""Progress since baseline (methodology §7–5.4) on hand-built series over ``lupcore.examples``.
 
 Each test writes the few published values it needs, so every expected label can be checked by
 hand: a change is "statistically clear" when ``|Δ| / sqrt(SE₀² + SE₁²) > 1.96`` with

@@ -1,4 +1,4 @@
-"""What-if scenarios and "what would it take" (methods §6) on ``lupcore.examples`` and random panels.
+"""What-if scenarios and "what would it take" (methodology §9) on ``lupcore.examples`` and random panels.
 
 Invariants asserted as properties: a change to today's value changes nothing, bit for bit;
 improving a metric never lowers its mission score, the overall score or the rank; the one-area

@@ -1,4 +1,4 @@
-"""RAG status and statistical clarity per metric and per mission (methods §2.7, §9)."""
+"""RAG status and statistical clarity per metric and per mission (methodology §4, §9)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from lupcore.cli import _main as cli_main
 from lupcore.data import examples
 from lupcore.session import ViewState, to_session_file
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RUNS: dict[str, list[str]] = {
     "whatif": ["whatif", "E08000030", "--set", "level3_plus=+5", "--set", "employment_rate=+2%",
                "--set", "ks2_expected=target", "--json"],

@@ -1,4 +1,4 @@
-"""Unit tests for lupcore.trends: methods.md §9 trend vectors, hand-computed cases and properties."""
+"""Unit tests for lupcore.trends: the worked values of the statistical spec trend vectors, hand-computed cases and properties."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from lupcore.foresight import TrendFit
 from lupcore.foresight import _trends as trends
 
 NAN = math.nan
-# methods §9: KS2-like series, t = calendar year, gap for 2020–21.
+# the worked values of the statistical spec: KS2-like series, t = calendar year, gap for 2020–21.
 KS2_T = [2016, 2017, 2018, 2019, 2022, 2023]
 KS2_Y = [53, 61, 64, 65, 59, 60]
 
@@ -43,7 +43,7 @@ def test_transforms_round_trip_and_clip() -> None:
         trends.get_transform("sqrt")
 
 
-# ---- fit and prediction: methods §9 vectors --------------------------------------------------------
+# ---- fit and prediction: the worked values of the statistical spec vectors --------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -148,7 +148,7 @@ def test_extrapolation_limit() -> None:
     assert not trends.extrapolation_ok(fit, 2024.5)
 
 
-# ---- probability and labels (methods §5.5.3) ---------------------------------------------------------
+# ---- probability and labels (methodology §8) ---------------------------------------------------------
 
 
 def test_probability_polarity() -> None:
@@ -200,7 +200,7 @@ def test_likelihood_label(p: float, label: str) -> None:
     assert trends.likelihood_label(p) == label
 
 
-# ---- pace (methods §5.5.4, §6.3.1) ---------------------------------------------------------------
+# ---- pace (methodology §8, §6.3.1) ---------------------------------------------------------------
 
 
 def test_required_pace_vector() -> None:
@@ -260,7 +260,7 @@ def test_not_informative_vectorised() -> None:
     np.testing.assert_array_equal(got, [True, False, False, False])
 
 
-# ---- recent-trend marker (methods §5.3) --------------------------------------------------------------
+# ---- recent-trend marker (methodology §7) --------------------------------------------------------------
 
 
 def _ci(y: list[float], se: float) -> tuple[np.ndarray, np.ndarray]:

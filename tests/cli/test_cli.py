@@ -22,7 +22,7 @@ from lupcore.cli import _main as cli_main
 from lupcore.data._dataset import Dataset, load_dataset
 from lupcore.data._files import DataFileError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RUNS: dict[str, list[str]] = {
     "areas": ["areas", "--json"],
     "profile_code": ["profile", "E08000030", "--json"],

@@ -1,4 +1,4 @@
-"""Projection to 2030 end to end (methods §5.5, §9 vectors) through ``project_metric``.
+"""Projection to 2030 end to end (methodology §8, §9 vectors) through ``project_metric``.
 
 The §9 KS2-like series (2016–19, 2022–23: 53, 61, 64, 65, 59, 60) is published as calendar years,
 so its midpoints are the vector's years + 0.5 and the 2030 period's midpoint is 2030.5: every
@@ -76,7 +76,7 @@ def test_ks2_vector_logit_default(engine: Engine) -> None:
 
 
 def test_required_pace_vector(engine: Engine) -> None:
-    # methods §9: 60% (2023) → 90% by 2030 needs 4.29 pp a year.
+    # the worked values of the statistical spec: 60% (2023) → 90% by 2030 needs 4.29 pp a year.
     p = project_metric(make_dataset({("ks2", ASHBY): KS2}), engine, ASHBY, "ks2", transform="identity")
     target = mission(p)
     assert target.required_per_year == pytest.approx(30 / 7, abs=0.005)
