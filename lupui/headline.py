@@ -6,7 +6,7 @@ import streamlit as st
 
 from lupcore import GLOSSARY, Assembly, Summary, format_number, summarise
 from lupui import render
-from lupui.foresight import intervals
+from lupui.forecasts import intervals
 
 
 def score_rank_summary(now: Assembly, area_code: str, *, presenter: bool = False) -> Summary:

@@ -2,28 +2,28 @@
 
 import streamlit as st
 
-from lupui import state, workshop
+from lupui import rooms, state
 from lupui.frame import frame
 
 state.take_facilitator_link()  # before frame(): the secret link moves into the session, off the address bar
 ctx = frame("Workshop")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
-room = workshop.facilitator_room()
+room = rooms.facilitator_room()
 if room is None:
     st.title("Workshop")
     st.markdown("Run a live session: people join from their phones with a code, split 100 points across the "
                 "missions, pick killer metrics, rate local control and the missions, and propose local metrics. "
                 "You reveal the results on the projector and can adopt them as the scorecard's weights.")
-    workshop.open_room_form(ds, area)
+    rooms.open_room_form(ds, area)
     st.page_link("app.py", label="Taking part? Join a room with its code", icon=":material/login:",
                  query_params={"join": ""})
     st.stop()
 
-workshop.room_header(room, view.presenter)
+rooms.room_header(room, view.presenter)
 if not view.presenter:
-    workshop.activity_controls(room, ds)
-workshop.live_panel(room.code, view.presenter)
+    rooms.activity_controls(room, ds)
+rooms.live_panel(room.code, view.presenter)
 if not view.presenter:
-    workshop.moderation(room)
-    workshop.adopt_panel(ds, room)
-    workshop.downloads_and_delete(ds, room)
+    rooms.moderation(room)
+    rooms.adopt_panel(ds, room)
+    rooms.downloads_and_delete(ds, room)

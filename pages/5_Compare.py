@@ -4,7 +4,7 @@ import streamlit as st
 
 from lupcore import MAX_COMPARE, anonymised_names, side_by_side
 from lupui import render, state
-from lupui.foresight import intervals
+from lupui.forecasts import intervals
 from lupui.frame import frame
 from lupui.view import current
 

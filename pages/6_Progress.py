@@ -8,7 +8,7 @@ import streamlit as st
 
 from lupcore import display_label, format_value, load_history, parse_period
 from lupui import render, state
-from lupui.foresight import progress, projection
+from lupui.forecasts import progress, projection
 from lupui.frame import frame
 from lupui.view import current
 

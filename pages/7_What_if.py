@@ -11,7 +11,7 @@ from lupcore import (
     scenarios_from_view,
 )
 from lupui import render, state, whatif
-from lupui.foresight import intervals, peer_interval, requirement, scenario_intervals, scenario_result
+from lupui.forecasts import intervals, peer_interval, requirement, scenario_intervals, scenario_result
 from lupui.frame import frame
 from lupui.view import current
 

@@ -18,8 +18,8 @@ from lupcore import (
     scenarios_from_view,
     to_session_file,
 )
-from lupui import render, state, workshop
-from lupui.foresight import intervals, progress, scenario_result
+from lupui import render, rooms, state
+from lupui.forecasts import intervals, progress, scenario_result
 from lupui.frame import frame
 from lupui.layout import share_link
 from lupui.view import current
@@ -40,7 +40,7 @@ else:
     prog = progress_frame(progress(now, area.code, view.baseline, now.local.observations)) if view.baseline else None
     results = [scenario_result(now, area.code, s) for s in scenarios_from_view(view.scenarios)]
     what_if = scenario_frame(results) if results else None
-    said = workshop.attached_room_said()  # "What the room said" when this session runs a workshop room
+    said = rooms.attached_room_said()  # "What the room said" when this session runs a workshop room
     if said:
         st.caption("The PDF and PowerPoint include “What the room said” from your workshop room.")
 

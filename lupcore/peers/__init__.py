@@ -1,10 +1,10 @@
 """The peers wing: who a place is compared with (methodology §6).
 
 ONS's published similar areas, our nearest neighbours on context variables (``_distances``), a named
-set of the user's own (``_groups``), and the checks of our neighbours against ONS's lists (``_checks``).
+set of the user's own (``_groups``), and the checks of our neighbours against ONS's lists (``_agreement``).
 """
 
-from lupcore.peers._checks import explain, jaccard, mean_overlap, overlap_at_k
+from lupcore.peers._agreement import explain, jaccard, mean_overlap, overlap_at_k
 from lupcore.peers._distances import (
     DEFAULT_K,
     METHODS,

@@ -46,7 +46,11 @@ from lupcore.uploads.issues import _assemble
 from lupcore.uploads.layout import _detect_layout, _label
 from lupcore.uploads.lookup import _edit_distances as _edit_distances
 from lupcore.uploads.lookup import _Lookup
-from lupcore.uploads.model import (
+from lupcore.uploads.reading import _read_table
+from lupcore.uploads.session_dicts import local_metric_from_dict, local_metric_to_dict
+from lupcore.uploads.templates import bench_file, template_csv, template_frame, template_xlsx
+from lupcore.uploads.validate import LocalMetricData, make_metric_id, to_indicator_meta, validate_meta
+from lupcore.uploads.vocabulary import (
     ACCEPTED_EXTENSIONS,
     MAX_BYTES,
     MAX_METRICS,
@@ -60,18 +64,14 @@ from lupcore.uploads.model import (
     _error,
     clean_meta,
 )
-from lupcore.uploads.model import MAX_COLUMNS as MAX_COLUMNS
-from lupcore.uploads.model import MAX_LISTED as MAX_LISTED
-from lupcore.uploads.model import MAX_SOURCE as MAX_SOURCE
-from lupcore.uploads.model import MAX_UNIT as MAX_UNIT
-from lupcore.uploads.model import MAX_UNZIPPED_BYTES as MAX_UNZIPPED_BYTES
-from lupcore.uploads.model import NOTES_SHEET as NOTES_SHEET
-from lupcore.uploads.model import SESSION_VERSION as SESSION_VERSION
-from lupcore.uploads.model import Severity as Severity
-from lupcore.uploads.reading import _read_table
-from lupcore.uploads.session_dicts import local_metric_from_dict, local_metric_to_dict
-from lupcore.uploads.templates import bench_file, template_csv, template_frame, template_xlsx
-from lupcore.uploads.validate import LocalMetricData, make_metric_id, to_indicator_meta, validate_meta
+from lupcore.uploads.vocabulary import MAX_COLUMNS as MAX_COLUMNS
+from lupcore.uploads.vocabulary import MAX_LISTED as MAX_LISTED
+from lupcore.uploads.vocabulary import MAX_SOURCE as MAX_SOURCE
+from lupcore.uploads.vocabulary import MAX_UNIT as MAX_UNIT
+from lupcore.uploads.vocabulary import MAX_UNZIPPED_BYTES as MAX_UNZIPPED_BYTES
+from lupcore.uploads.vocabulary import NOTES_SHEET as NOTES_SHEET
+from lupcore.uploads.vocabulary import SESSION_VERSION as SESSION_VERSION
+from lupcore.uploads.vocabulary import Severity as Severity
 
 # __all__ is the public API, as before the split. The `X as X` imports above are read as uploads.X too:
 # the reader and the session file look their limits up here, and tests use the rest.

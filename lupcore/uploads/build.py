@@ -10,8 +10,8 @@ import pandas as pd
 from lupcore.data import OBSERVATION_COLUMNS
 from lupcore.periods import parse_period
 from lupcore.uploads.checks import _Checked
-from lupcore.uploads.model import _STRING, LocalMetricMeta
 from lupcore.uploads.validate import LocalMetricData, make_metric_id
+from lupcore.uploads.vocabulary import _STRING, LocalMetricMeta
 
 
 def _observations(indicator_ids: np.ndarray, part: pd.DataFrame) -> pd.DataFrame:

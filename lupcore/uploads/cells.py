@@ -13,7 +13,7 @@ import pandas as pd
 
 from lupcore.periods import PeriodError, parse_period
 from lupcore.uploads.issues import _NO_ISSUES, _issues, _join
-from lupcore.uploads.model import MAX_VALUE
+from lupcore.uploads.vocabulary import MAX_VALUE
 
 _YEAR = re.compile(r"^(\d{4})$")
 _FINANCIAL = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")

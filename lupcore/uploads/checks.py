@@ -15,8 +15,8 @@ from lupcore.sanitise import clean_text
 from lupcore.uploads.cells import _check_intervals, _check_numbers, _duplicates, normalise_period
 from lupcore.uploads.issues import _NO_ISSUES, _issues, _join
 from lupcore.uploads.layout import _label, _Layout
-from lupcore.uploads.model import _PERIOD_HELP, MAX_METRICS, MAX_NAME, Problem, _error, _plural, _show, _warning
 from lupcore.uploads.reading import _Table
+from lupcore.uploads.vocabulary import _PERIOD_HELP, MAX_METRICS, MAX_NAME, Problem, _error, _plural, _show, _warning
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lupcore.uploads.model import Problem, _error, _warning
+from lupcore.uploads.vocabulary import Problem, _error, _warning
 
 MAX_CELL_CHARS = 1_000  # the longest cell: names are at most 80 characters, codes 9, numbers about 20
 _BOM = "\ufeff"

@@ -10,7 +10,7 @@ import pandas as pd
 
 from lupcore.sanitise import contains_html, looks_like_formula
 from lupcore.uploads.lookup import _Lookup
-from lupcore.uploads.model import _PERIOD_HELP, MAX_LISTED, Problem, _error, _plural, _show
+from lupcore.uploads.vocabulary import _PERIOD_HELP, MAX_LISTED, Problem, _error, _plural, _show
 
 # ----- issue rows (vectorised: one row per offending cell) ------------------------------------
 _ISSUE_COLUMNS = ["row", "column", "kind", "cell", "other"]

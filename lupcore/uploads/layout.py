@@ -9,8 +9,8 @@ from openpyxl.utils import get_column_letter
 
 from lupcore.sanitise import clean_text
 from lupcore.uploads.cells import normalise_period
-from lupcore.uploads.model import MAX_METRICS, MAX_NAME, Form, Problem, _error, _show, _warning
 from lupcore.uploads.reading import _Table
+from lupcore.uploads.vocabulary import MAX_METRICS, MAX_NAME, Form, Problem, _error, _show, _warning
 
 _ROLE_KEYS: dict[str, frozenset[str]] = {
     "area_code": frozenset({"areacode", "areacd", "code", "gsscode", "areagsscode", "geographycode", "geocode",

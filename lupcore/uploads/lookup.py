@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from lupcore.sanitise import strip_control
-from lupcore.uploads.model import _show
+from lupcore.uploads.vocabulary import _show
 
 _CODE_LIKE = re.compile(r"^[A-Z]\d{2}\s*\d{4,8}$")
 _COUNCIL_WORDS = re.compile(r"\b(metropolitan borough|borough|district|city|county)?\s*council\b")

@@ -19,10 +19,10 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from lupcore.uploads import model as limits
+from lupcore.uploads import vocabulary as limits
 from lupcore.uploads.guards import decode_text, long_cells, xlsx_declared_rows
 from lupcore.uploads.issues import _issues
-from lupcore.uploads.model import ACCEPTED_EXTENSIONS, NOTES_SHEET, Problem, _error, _show, _warning
+from lupcore.uploads.vocabulary import ACCEPTED_EXTENSIONS, NOTES_SHEET, Problem, _error, _show, _warning
 
 
 @dataclass(frozen=True, eq=False)

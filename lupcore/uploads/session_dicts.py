@@ -15,15 +15,15 @@ import numpy as np
 import pandas as pd
 
 from lupcore.model import LocalControl, Polarity
-from lupcore.uploads import model as limits
+from lupcore.uploads import vocabulary as limits
 from lupcore.uploads.build import _build_metrics
 from lupcore.uploads.checks import _validate
 from lupcore.uploads.issues import _assemble
 from lupcore.uploads.layout import _Layout
 from lupcore.uploads.lookup import _Lookup
-from lupcore.uploads.model import SESSION_VERSION, LocalMetricMeta, Problem, _error, _show, clean_meta
 from lupcore.uploads.reading import _Table
 from lupcore.uploads.validate import LocalMetricData, _is_int, validate_meta
+from lupcore.uploads.vocabulary import SESSION_VERSION, LocalMetricMeta, Problem, _error, _show, clean_meta
 
 _SESSION_HEADER = ["area_code", "period", "value", "lci95", "uci95"]
 _SESSION_LAYOUT = _Layout("long", {name: i for i, name in enumerate(_SESSION_HEADER)})

@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from lupcore.sanitise import neutralise_frame, strip_control
-from lupcore.uploads.model import MAX_BYTES, MAX_METRICS, MAX_ROWS, NOTES_SHEET, Form
+from lupcore.uploads.vocabulary import MAX_BYTES, MAX_METRICS, MAX_ROWS, NOTES_SHEET, Form
 
 _EXAMPLE_CODES = ("E08000030", "E08000031")
 _EXAMPLE_METRICS = ("Town centre footfall index", "Residents who volunteer")

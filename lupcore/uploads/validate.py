@@ -17,7 +17,7 @@ import pandas as pd
 
 from lupcore.model import CAPITALS, IndicatorMeta, LocalControl, Polarity, Role
 from lupcore.sanitise import clean_text
-from lupcore.uploads.model import (
+from lupcore.uploads.vocabulary import (
     _STRING,
     MAX_NAME,
     MAX_SOURCE,

@@ -268,7 +268,7 @@ def test_the_untouched_template_for_bad_files_restores() -> None:
 
 def test_upload_limit_in_the_rules_is_the_uploaders_limit() -> None:
     """The rules said 10 MB while the uploader said 12 MB (the server's limit, set for session files)."""
-    from lupcore.uploads.model import MAX_BYTES
+    from lupcore.uploads.vocabulary import MAX_BYTES
     at = open_page(LOCAL)
     upload = next(u for u in at.file_uploader if u.label == "Upload a CSV or Excel file")
     assert upload.proto.max_upload_size_mb == MAX_BYTES // 1024 // 1024 == 10

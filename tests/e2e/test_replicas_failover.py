@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from lupcore.workshop import service as ws
 from lupcore.workshop.store import close_store, database_url, open_store
 from lupserve.serve import Deployment
-from lupui.workshop import SHORT  # the live panel's labels, one per activity
+from lupui.rooms import SHORT  # the live panel's labels, one per activity
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1")

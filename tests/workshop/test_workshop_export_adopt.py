@@ -19,8 +19,8 @@ from lupcore.session import ViewState, decode_query, encode_query
 from lupcore.settings import Settings
 from lupcore.workshop import service as ws
 from lupcore.workshop.adopt import adopt, room_control
-from lupcore.workshop.export import room_csv, room_xlsx
 from lupcore.workshop.reveal import metric_choices, results_payload, room_said, scorecard_for, vocabulary
+from lupcore.workshop.room_export import room_csv, room_xlsx
 from lupcore.workshop.store import open_store
 
 AREA = "E08000030"

@@ -18,14 +18,14 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 @pytest.fixture
 def db(workshop_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[ws.Store]:
     """The app's workshop database for this test (the process-wide cached store is reset around it)."""
-    from lupui import workshop
+    from lupui import rooms
 
     monkeypatch.setenv("LUPE_DATABASE_URL", workshop_db_url)
-    workshop.store.clear()
-    workshop._results.clear()
+    rooms.store.clear()
+    rooms._results.clear()
     yield open_store(workshop_db_url)
-    workshop.store.clear()
-    workshop._results.clear()
+    rooms.store.clear()
+    rooms._results.clear()
 
 
 def facilitator(params: dict[str, str] | None = None, **session: object) -> AppTest:

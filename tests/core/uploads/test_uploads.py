@@ -35,7 +35,7 @@ from lupcore.uploads import (
     to_indicator_meta,
     validate_meta,
 )
-from lupcore.uploads import model as upload_limits
+from lupcore.uploads import vocabulary as upload_limits
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "uploads"
 KNOWN = {

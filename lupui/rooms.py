@@ -25,9 +25,9 @@ from lupcore import Area, Dataset, Settings, ViewState
 from lupcore.workshop import service as ws
 from lupcore.workshop.adopt import adopt
 from lupcore.workshop.codes import normalise_code
-from lupcore.workshop.export import room_csv, room_xlsx
 from lupcore.workshop.pooling import CONTROL_LEVELS, MISSIONS, POOLING_METHODS, RAG_COLOURS
 from lupcore.workshop.reveal import metric_choices, results_payload, room_said, scorecard_for, vocabulary
+from lupcore.workshop.room_export import room_csv, room_xlsx
 from lupcore.workshop.store import Store, open_store
 from lupui import cache, state
 
