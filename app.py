@@ -7,7 +7,7 @@ from lupui import cache, render, state
 from lupui.frame import ROOT, frame
 
 if state.join_link()[0] is not None:  # /?join=CODE: a workshop participant's phone, not the Overview
-    from lupui.rooms import participant_page
+    from lupui.room_phone import participant_page
 
     participant_page()
     st.stop()

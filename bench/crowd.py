@@ -159,7 +159,7 @@ class Room:
 def open_rooms(database_url: str, rooms: int, people: int) -> list[Room]:
     """``rooms`` workshop rooms for Walsall in the deployment's database, each with its ideas activity
     open and ``people`` participants joined (tokens made through the service, as the join form does)."""
-    from lupcore.workshop import service as ws
+    from lupcore.workshop import participation as wp, service as ws
     from lupcore.workshop.store import open_store
 
     store = open_store(database_url)
@@ -167,7 +167,7 @@ def open_rooms(database_url: str, rooms: int, people: int) -> list[Room]:
     for i in range(rooms):
         room = ws.open_room(store, area_code="E08000030", title=f"Bench room {i + 1}", named=False)
         ws.set_state(store, room.code, room.admin_token, "ideas", "open")
-        tokens = tuple(ws.join(store, room.code, client_key=f"bench-{i}")[0] for _ in range(people))
+        tokens = tuple(wp.join(store, room.code, client_key=f"bench-{i}")[0] for _ in range(people))
         made.append(Room(room.code, room.admin_token, tokens))
     return made
 

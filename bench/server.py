@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from lupserve.procs import ROOT, Server, free_port
-from lupserve.procs import streamlit as _streamlit
+from lupserve.procs import ROOT, Server, free_port, streamlit as _streamlit
 
 __all__ = ["ROOT", "Server", "free_port", "streamlit"]
 

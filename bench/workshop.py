@@ -197,14 +197,14 @@ def _measure() -> dict[str, float]:
 
     root = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(root))
-    from lupcore.workshop import service as ws
+    from lupcore.workshop import participation as wp, service as ws
     from lupcore.workshop.store import close_store, open_store
 
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='lupe-bench-ws-')) / 'workshop.sqlite3'}"
     store = open_store(url)
     room = ws.open_room(store, area_code=AREA, title="Bench room", named=False)
     ws.set_state(store, room.code, room.admin_token, "priorities", "open")
-    tokens = [ws.join(store, room.code)[0] for _ in range(PEOPLE)]
+    tokens = [wp.join(store, room.code)[0] for _ in range(PEOPLE)]
     close_store(url)
     old = os.environ.get("LUPE_DATABASE_URL")
     os.environ["LUPE_DATABASE_URL"] = url

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lupcore import Assembly, Engine, LocalParts, assemble, spine_frame
-from lupcore import local_parts as core_local_parts
+from lupcore import Assembly, Engine, LocalParts, assemble, local_parts as core_local_parts, spine_frame
 from lupui import cache, state, vega
 from lupui.frame import Context
 

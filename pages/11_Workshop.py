@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lupui import rooms, state
+from lupui import room_reveal, rooms, state
 from lupui.frame import frame
 
 state.take_facilitator_link()  # before frame(): the secret link moves into the session, off the address bar
@@ -22,7 +22,7 @@ if room is None:
 rooms.room_header(room, view.presenter)
 if not view.presenter:
     rooms.activity_controls(room, ds)
-rooms.live_panel(room.code, view.presenter)
+room_reveal.live_panel(room.code, view.presenter)
 if not view.presenter:
     rooms.moderation(room)
     rooms.adopt_panel(ds, room)

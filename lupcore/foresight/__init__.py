@@ -9,11 +9,11 @@ from lupcore.foresight._changes import ScenarioError, check_change, new_value, p
 from lupcore.foresight._improvement import Requirement, required_for_green, required_for_rank
 from lupcore.foresight._progress import AreaProgress, area_progress, metric_progress, progress_frame
 from lupcore.foresight._projection import RELAXED_LABEL, Projection, TargetOutlook, format_chance, project_metric
+from lupcore.foresight._rank_ensemble import RankEnsemble, rank_intervals, rank_runs, simulate
 from lupcore.foresight._trends import TrendFit
 from lupcore.foresight._uncertainty import (
     DEFAULT_CONFIG,
     EnsembleConfig,
-    RankEnsemble,
     RankInterval,
     draw_inputs,
     ensemble_methods,
@@ -21,9 +21,6 @@ from lupcore.foresight._uncertainty import (
     normalisers,
     perturb,
     prepare_inputs,
-    rank_intervals,
-    rank_runs,
-    simulate,
 )
 from lupcore.foresight._whatif import (
     HELD_CONSTANT,

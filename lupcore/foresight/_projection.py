@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lupcore.data import Dataset, History, choose_baseline, horizon_period, load_history, trend_note
-from lupcore.foresight import _trends as trends
+from lupcore.foresight import _outlook as outlook, _trends as trends
 from lupcore.format import format_change, format_value
 from lupcore.model import IndicatorMeta
 from lupcore.periods import display_label
@@ -104,22 +104,22 @@ def _outlook(fit: trends.TrendFit, meta: IndicatorMeta, label: str, target: floa
              t0: float, pred: trends.Prediction, baseline: float | None, horizon: str) -> TargetOutlook:
     polarity = int(meta.polarity)
     x_now, t_now = float(now["value"]), float(now["t"])
-    p = float(trends.probability_of_reaching(fit, t0, target, polarity))
-    need = trends.required_pace(x_now, t_now, target, horizon=t0, transform=fit.transform)
+    p = float(outlook.probability_of_reaching(fit, t0, target, polarity))
+    need = outlook.required_pace(x_now, t_now, target, horizon=t0, transform=fit.transform)
     met = polarity * (x_now - target) >= 0
-    pace = trends.pace_class(fit.slope, need.per_year_g, met)
+    pace = outlook.pace_class(fit.slope, need.per_year_g, met)
     line = trends.predict(fit, np.array([t_now, t0]))
     ends = np.asarray(line.point, dtype=float)
     achieved = float((ends[1] - ends[0]) / (t0 - t_now)) if t0 > t_now else math.nan
-    flat = bool(trends.not_informative(pred.pi_low, pred.pi_high, target, math.nan if baseline is None else baseline))
+    flat = bool(outlook.not_informative(pred.pi_low, pred.pi_high, target, math.nan if baseline is None else baseline))
     finer = replace(meta, decimals=min(meta.decimals + 1, 4))  # paces are small: one more decimal
-    text = (f"{label}, {format_value(target, meta)}, by {horizon}: {trends.likelihood_label(p)} ({format_chance(p)}). "
+    text = (f"{label}, {format_value(target, meta)}, by {horizon}: {outlook.likelihood_label(p)} ({format_chance(p)}). "
             + ("Already met at the latest value." if met else
                f"Needs {format_change(need.per_year, finer)} a year; the trend gives "
                f"{format_change(achieved, finer)} a year ({pace})."))
     if flat:
         text += " Not informative: the 95% range covers both the target and the baseline."
-    return TargetOutlook(label, target, p, trends.likelihood_label(p), need.per_year, achieved, pace, flat, text)
+    return TargetOutlook(label, target, p, outlook.likelihood_label(p), need.per_year, achieved, pace, flat, text)
 
 
 def format_chance(p: float | None) -> str:

@@ -44,8 +44,7 @@ from lupcore.uploads.cells import normalise_period
 from lupcore.uploads.checks import _validate
 from lupcore.uploads.issues import _assemble
 from lupcore.uploads.layout import _detect_layout, _label
-from lupcore.uploads.lookup import _edit_distances as _edit_distances
-from lupcore.uploads.lookup import _Lookup
+from lupcore.uploads.lookup import _edit_distances as _edit_distances, _Lookup
 from lupcore.uploads.reading import _read_table
 from lupcore.uploads.session_dicts import local_metric_from_dict, local_metric_to_dict
 from lupcore.uploads.templates import bench_file, template_csv, template_frame, template_xlsx
@@ -53,25 +52,25 @@ from lupcore.uploads.validate import LocalMetricData, make_metric_id, to_indicat
 from lupcore.uploads.vocabulary import (
     ACCEPTED_EXTENSIONS,
     MAX_BYTES,
+    MAX_COLUMNS as MAX_COLUMNS,
+    MAX_LISTED as MAX_LISTED,
     MAX_METRICS,
     MAX_NAME,
     MAX_ROWS,
+    MAX_SOURCE as MAX_SOURCE,
+    MAX_UNIT as MAX_UNIT,
+    MAX_UNZIPPED_BYTES as MAX_UNZIPPED_BYTES,
     MAX_XLSX_CELLS,
+    NOTES_SHEET as NOTES_SHEET,
+    SESSION_VERSION as SESSION_VERSION,
     Form,
     LocalMetricMeta,
     Problem,
+    Severity as Severity,
     UploadResult,
     _error,
     clean_meta,
 )
-from lupcore.uploads.vocabulary import MAX_COLUMNS as MAX_COLUMNS
-from lupcore.uploads.vocabulary import MAX_LISTED as MAX_LISTED
-from lupcore.uploads.vocabulary import MAX_SOURCE as MAX_SOURCE
-from lupcore.uploads.vocabulary import MAX_UNIT as MAX_UNIT
-from lupcore.uploads.vocabulary import MAX_UNZIPPED_BYTES as MAX_UNZIPPED_BYTES
-from lupcore.uploads.vocabulary import NOTES_SHEET as NOTES_SHEET
-from lupcore.uploads.vocabulary import SESSION_VERSION as SESSION_VERSION
-from lupcore.uploads.vocabulary import Severity as Severity
 
 # __all__ is the public API, as before the split. The `X as X` imports above are read as uploads.X too:
 # the reader and the session file look their limits up here, and tests use the rest.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from lupcore.settings import MAX_KILLER_METRICS, Settings
 from lupcore.workshop.answer_rules import MAX_KILLER
-from lupcore.workshop.service import Results
+from lupcore.workshop.results import Results
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from lupcore.data import Dataset
 from lupcore.scoring import NotScoredError, Scorecard, assemble
 from lupcore.session import ViewState
 from lupcore.workshop.pooling import MISSIONS, POOLING_METHODS
-from lupcore.workshop.service import Results, Vocabulary, priorities_convergence, room_rag
+from lupcore.workshop.results import Results, priorities_convergence, room_rag
+from lupcore.workshop.service import Vocabulary
 
 
 def vocabulary(dataset: Dataset) -> Vocabulary:

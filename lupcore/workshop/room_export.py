@@ -13,7 +13,8 @@ import pandas as pd
 
 from lupcore.sanitise import neutralise_frame
 from lupcore.workshop.pooling import MISSIONS, POOLING_METHODS
-from lupcore.workshop.service import KINDS, ROLES, Results
+from lupcore.workshop.results import Results
+from lupcore.workshop.service import KINDS, ROLES
 
 METHOD_ROWS: tuple[tuple[str, str], ...] = (
     ("Mission priorities", "Each person splits 100 points across the 12 missions. One answer per person per round; "

@@ -14,8 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from lupcore.data import _dataset as dataset_module
-from lupcore.data import _files as io
+from lupcore.data import _dataset as dataset_module, _files as io
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = "../../app.py"  # relative to this file (AppTest's rule)

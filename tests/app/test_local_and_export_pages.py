@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 import streamlit
-from pagekit import open_page as _open
-from pagekit import url
+from pagekit import open_page as _open, url
 from streamlit.testing.v1 import AppTest
 
 APP = "../../app.py"  # AppTest resolves paths against this test file

@@ -8,8 +8,7 @@ shared links silently wrong.
 from __future__ import annotations
 
 import pytest
-from pagekit import open_page as _open
-from pagekit import url
+from pagekit import open_page as _open, url
 from streamlit.testing.v1 import AppTest
 
 from lupcore.data._dataset import Dataset

@@ -8,8 +8,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from lupcore.sanitise import (
     FORMULA_PREFIXES,

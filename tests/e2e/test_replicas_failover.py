@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from lupcore.workshop import service as ws
+from lupcore.workshop import results as wr, service as ws
 from lupcore.workshop.store import close_store, database_url, open_store
 from lupserve.serve import Deployment
 from lupui.rooms import SHORT  # the live panel's labels, one per activity
@@ -132,7 +132,7 @@ def test_participant_on_a_killed_replica_reconnects_to_the_other_and_finds_every
     expect(phone.get_by_label("Your idea")).to_have_value(IDEA_2)
     phone.get_by_role("button", name="Send my idea").click()
     expect(phone.get_by_text("Proposed local metrics: saved at")).to_be_visible()
-    res = ws.results(store, room.code)
+    res = wr.results(store, room.code)
     assert [text for _, text, _ in res.ideas] == [IDEA_2]
     assert res.counts["rag"] == 1
     expect(_answers_metric(facilitator, PEOPLE)).to_have_text("1")

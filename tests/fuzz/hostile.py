@@ -11,8 +11,7 @@ import io
 import json
 import os
 
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, settings, strategies as st
 
 SEED = 20261207
 

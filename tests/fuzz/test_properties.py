@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from lupcore.data import Dataset
 from lupcore.restore import restore_session

@@ -12,7 +12,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from lupcore.workshop import service as ws  # noqa: E402
+from lupcore.workshop import (
+    participation as wp,  # noqa: E402
+    service as ws,  # noqa: E402
+)
 from lupcore.workshop.store import open_store  # noqa: E402
 
 VOCAB = ws.Vocabulary(metrics=frozenset({"gva_per_hour"}))
@@ -23,7 +26,7 @@ def main(url: str) -> None:
     store = open_store(url)
     room = ws.open_room(store, area_code="E08000030", title="Crash test", named=False)
     ws.set_state(store, room.code, room.admin_token, "ideas", "open")
-    tokens = [ws.join(store, room.code)[0] for _ in range(PEOPLE)]
+    tokens = [wp.join(store, room.code)[0] for _ in range(PEOPLE)]
     out_lock = threading.Lock()
     print(f"ROOM {room.code} {room.admin_token}", flush=True)
 
@@ -32,7 +35,7 @@ def main(url: str) -> None:
         while True:
             counter += 1
             for i in range(offset, PEOPLE, THREADS):
-                ws.answer(store, room.code, tokens[i], "ideas", {"text": f"idea {counter}"}, VOCAB)
+                wp.answer(store, room.code, tokens[i], "ideas", {"text": f"idea {counter}"}, VOCAB)
                 with out_lock:  # the ack reaches the test only after the commit returned
                     sys.stdout.write(f"ACK {i + 1} {counter}\n")
                     sys.stdout.flush()

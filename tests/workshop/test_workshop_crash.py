@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from lupcore.workshop import service as ws
+from lupcore.workshop import participation as wp, results as wr, service as ws
 from lupcore.workshop.store import close_store, open_store
 
 WRITER = Path(__file__).with_name("_writer.py")
@@ -37,7 +37,7 @@ def test_sigkill_mid_workshop_loses_no_acknowledged_answer(workshop_db_url: str)
         proc.kill()
         proc.wait(10)
     close_store(workshop_db_url)
-    res = ws.results(open_store(workshop_db_url), code)
+    res = wr.results(open_store(workshop_db_url), code)
     stored = {int(p[1:]): int(text.split()[1]) for p, text, _ in res.ideas}
     assert set(stored) == set(acked)
     lost = {who: (acked[who], stored[who]) for who in acked if stored[who] < acked[who]}
@@ -59,7 +59,7 @@ def test_sigkill_of_the_streamlit_server_loses_no_confirmed_answer(tmp_path: Pat
     store = open_store(url)
     room = ws.open_room(store, area_code="E08000030", title="Crash test", named=False)
     ws.set_state(store, room.code, room.admin_token, "priorities", "open")
-    tokens = [ws.join(store, room.code)[0] for _ in range(20)]
+    tokens = [wp.join(store, room.code)[0] for _ in range(20)]
     close_store(url)
     monkeypatch.setenv("LUPE_DATABASE_URL", url)
     sent: dict[int, list[dict[str, int]]] = {i: [] for i in range(20)}
@@ -108,7 +108,7 @@ def test_sigkill_of_the_streamlit_server_loses_no_confirmed_answer(tmp_path: Pat
         # A thread of its own: after the browser tests, this thread already has Playwright's event loop.
         pool.submit(asyncio.run, workshop(server)).result()
         assert server.proc.wait(10) == -signal.SIGKILL
-    res = ws.results(open_store(url), room.code)
+    res = wr.results(open_store(url), room.code)
     stored = {r.participant - 1: r.payload["points"] for r in res.rows if r.kind == "priorities"}
     for i, last in acked.items():
         later = [{k: v for k, v in b.items() if v} for b in sent[i][last:]]  # the confirmed one or a newer attempt

@@ -17,7 +17,7 @@ from lupcore.export import build_bundle, export
 from lupcore.scoring import assemble, indicator_weights
 from lupcore.session import ViewState, decode_query, encode_query
 from lupcore.settings import Settings
-from lupcore.workshop import service as ws
+from lupcore.workshop import participation as wp, results as wr, service as ws
 from lupcore.workshop.adopt import adopt, room_control
 from lupcore.workshop.reveal import metric_choices, results_payload, room_said, scorecard_for, vocabulary
 from lupcore.workshop.room_export import room_csv, room_xlsx
@@ -38,21 +38,21 @@ def room(workshop_db_url: str, dataset: Dataset) -> tuple[ws.Store, ws.OpenedRoo
     levels = ["high", "high", "low"]
     for (name, role), budget, level in zip(people, budgets, levels, strict=True):
         try:
-            token, _ = ws.join(store, room.code, name=name, role=role)
+            token, _ = wp.join(store, room.code, name=name, role=role)
         except ws.WorkshopError:  # the formula-like name is refused; join without it
-            token, _ = ws.join(store, room.code, role=role)
-        ws.answer_many(store, room.code, token, {
+            token, _ = wp.join(store, room.code, role=role)
+        wp.answer_many(store, room.code, token, {
             "priorities": {"points": budget}, "killer": {"metrics": ["gva_per_hour", "employment_rate"]},
             "control": {"levels": {"gva_per_hour": level}},
             "rag": {"ratings": {"1": "green", "7": "red"}, "reasons": {"1": "@SUM(A1:A9) jobs are back"}},
             "ideas": {"text": "-2+3 bus punctuality"}}, vocab)
-    ws.approve_idea(store, room.code, room.admin_token, 1)
+    wp.approve_idea(store, room.code, room.admin_token, 1)
     return store, room
 
 
 def test_xlsx_and_csv_are_pseudonymised_and_formula_safe(room, dataset: Dataset) -> None:  # noqa: ANN001
     store, opened = room
-    res = ws.results(store, opened.code)
+    res = wr.results(store, opened.code)
     doc = results_payload(res, scorecard_for(dataset, AREA), metric_choices(dataset))
     names = {n: m.short_name for n, m in dataset.missions.items()}
     book = openpyxl.load_workbook(io.BytesIO(room_xlsx(res, doc, names)))
@@ -71,7 +71,7 @@ def test_xlsx_and_csv_are_pseudonymised_and_formula_safe(room, dataset: Dataset)
 
 def test_pdf_and_pptx_carry_what_the_room_said(room, dataset: Dataset) -> None:  # noqa: ANN001
     store, opened = room
-    res = ws.results(store, opened.code)
+    res = wr.results(store, opened.code)
     doc = results_payload(res, scorecard_for(dataset, AREA), metric_choices(dataset))
     lines = room_said(doc, {n: m.short_name for n, m in dataset.missions.items()})
     assert any("Kendall's W" in line for line in lines) and any("bus punctuality" in line for line in lines)
@@ -89,7 +89,7 @@ def test_pdf_and_pptx_carry_what_the_room_said(room, dataset: Dataset) -> None: 
 
 def test_adopt_sets_weights_killer_metrics_and_local_control_in_the_link(room, dataset: Dataset) -> None:  # noqa: ANN001
     store, opened = room
-    res = ws.results(store, opened.code)
+    res = wr.results(store, opened.code)
     adoption = adopt(Settings(), res, "mean")
     weights = dict(adoption.mission_weights)
     assert sum(weights.values()) == pytest.approx(100, abs=0.05)
@@ -115,6 +115,6 @@ def test_adopt_sets_weights_killer_metrics_and_local_control_in_the_link(room, d
 
 def test_median_adoption_differs_from_mean(room) -> None:  # noqa: ANN001
     store, opened = room
-    res = ws.results(store, opened.code)
+    res = wr.results(store, opened.code)
     mean, median = adopt(Settings(), res, "mean"), adopt(Settings(), res, "median")
     assert dict(mean.mission_weights)[9] == pytest.approx(10.0) and dict(median.mission_weights)[9] == 0

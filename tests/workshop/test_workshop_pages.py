@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lupcore.workshop import service as ws
+from lupcore.workshop import participation as wp, service as ws
 from lupcore.workshop.reveal import vocabulary
 from lupcore.workshop.store import open_store
 
@@ -103,7 +103,7 @@ def test_phone_joins_answers_and_comes_back_to_its_answers(db: ws.Store) -> None
     at.number_input(key="ws_pts_6").set_value(10).run()
     at.button(key="ws_send_priorities").click().run()
     assert "saved at" in texts(at)
-    me, mine = ws.whoami(db, room.code, token)
+    me, mine = wp.whoami(db, room.code, token)
     assert me.name == "Asha" and me.role == "police" and mine["priorities"]["points"] == {"1": 60, "5": 30, "6": 10}
     again = phone(room.code, token)  # a reloaded phone: a new session with the same link
     assert again.number_input(key="ws_pts_1").value == 60 and "Points left: 0" in texts(again)
@@ -113,7 +113,7 @@ def test_unknown_code_and_closed_room_views(db: ws.Store) -> None:
     at = phone("ZZZZZZ")
     assert "no open room with that code" in texts(at)
     room = ws.open_room(db, area_code="E08000030", title="Board", named=False)
-    token, _ = ws.join(db, room.code)
+    token, _ = wp.join(db, room.code)
     at = phone(room.code, token)
     assert "Waiting for the facilitator" in texts(at)
     assert not at.text_input  # anonymous room: nothing asks for a name
@@ -123,7 +123,7 @@ def test_participant_forms_store_killer_control_rag_and_ideas(db: ws.Store) -> N
     room = ws.open_room(db, area_code="E08000030", title="Board", named=False)
     for kind in ("killer", "control", "rag", "ideas"):
         ws.set_state(db, room.code, room.admin_token, kind, "open")
-    token, _ = ws.join(db, room.code)
+    token, _ = wp.join(db, room.code)
     at = phone(room.code, token)
     at.multiselect(key="ws_killer").set_value(["gva_per_hour", "employment_rate"])
     at.button(key="FormSubmitter:ws_killer_form-Send my picks").click().run()
@@ -135,7 +135,7 @@ def test_participant_forms_store_killer_control_rag_and_ideas(db: ws.Store) -> N
     at.text_area(key="ws_idea").input("<img src=x onerror=alert(1)>")
     at.button(key="FormSubmitter:ws_idea_form-Send my idea").click().run()
     assert "HTML" in texts(at)  # refused with a clear message
-    _, mine = ws.whoami(db, room.code, token)
+    _, mine = wp.whoami(db, room.code, token)
     assert mine["killer"]["metrics"] == ["gva_per_hour", "employment_rate"]
     assert mine["control"]["levels"] == {"gva_per_hour": "low"}
     assert mine["rag"]["ratings"] == {"1": "red"} and "ideas" not in mine
@@ -147,9 +147,9 @@ def test_reveal_shows_pooled_results_only_after_reveal_and_adopt_sets_the_link(d
     for kind in ("priorities", "killer"):
         ws.set_state(db, room.code, room.admin_token, kind, "open")
     for budget in ({"1": 50, "2": 50}, {"1": 70, "3": 30}, {"1": 40, "2": 60}):
-        t, _ = ws.join(db, room.code)
-        ws.answer(db, room.code, t, "priorities", {"points": budget}, vocab)
-        ws.answer(db, room.code, t, "killer", {"metrics": ["gva_per_hour"]}, vocab)
+        t, _ = wp.join(db, room.code)
+        wp.answer(db, room.code, t, "priorities", {"points": budget}, vocab)
+        wp.answer(db, room.code, t, "killer", {"metrics": ["gva_per_hour"]}, vocab)
     at = facilitator({"room": room.code, "admin": room.admin_token})
     assert not any("Kendall" in m.label for m in at.metric)  # not revealed yet: counts only
     assert [m.value for m in at.metric if m.label == "Priorities"] == ["3"]
@@ -182,9 +182,9 @@ def test_round_two_shows_the_rooms_median_beside_each_mission(db: ws.Store, data
     vocab = vocabulary(dataset)
     room = ws.open_room(db, area_code="E08000030", title="Board", named=False)
     ws.set_state(db, room.code, room.admin_token, "priorities", "open")
-    tokens = [ws.join(db, room.code)[0] for _ in range(3)]
+    tokens = [wp.join(db, room.code)[0] for _ in range(3)]
     for t, budget in zip(tokens, ({"1": 60, "2": 40}, {"1": 40, "2": 60}, {"1": 50, "2": 50}), strict=True):
-        ws.answer(db, room.code, t, "priorities", {"points": budget}, vocab)
+        wp.answer(db, room.code, t, "priorities", {"points": budget}, vocab)
     ws.next_round(db, room.code, room.admin_token, "priorities")
     at = phone(room.code, tokens[0])
     labels = [n.label for n in at.number_input]
@@ -209,8 +209,8 @@ def test_ideas_are_moderated_and_shown_as_plain_text(db: ws.Store, dataset) -> N
     room = ws.open_room(db, area_code="E08000030", title="Board", named=True)
     ws.set_state(db, room.code, room.admin_token, "ideas", "open")
     for name, idea in (("Asha", "**Bus** punctuality [x](http://example.org)"), ("Ben", "Empty shops")):
-        t, _ = ws.join(db, room.code, name=name)
-        ws.answer(db, room.code, t, "ideas", {"text": idea}, vocab)
+        t, _ = wp.join(db, room.code, name=name)
+        wp.answer(db, room.code, t, "ideas", {"text": idea}, vocab)
     ws.set_state(db, room.code, room.admin_token, "ideas", "revealed")
     at = facilitator({"room": room.code, "admin": room.admin_token})
     assert "No ideas approved yet." in [i.value for i in at.info]  # nothing shown before approval

@@ -9,8 +9,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from lupcore.workshop import retry
-from lupcore.workshop import service as ws
+from lupcore.workshop import participation as wp, results as wr, retry, service as ws
 from lupcore.workshop.store import Store, close_store, create_engine, open_store
 from lupserve.procs import free_port
 
@@ -33,7 +32,7 @@ def _terminate(url: str, pid: int | None = None) -> int:
 def _room_with_participant(store: Store) -> tuple[str, str]:
     room = ws.open_room(store, area_code="E08000030", title="Resilience", named=False)
     ws.set_state(store, room.code, room.admin_token, "ideas", "open")
-    token, _ = ws.join(store, room.code)
+    token, _ = wp.join(store, room.code)
     return room.code, token
 
 
@@ -42,8 +41,8 @@ def test_connections_dropped_between_transactions_are_replaced(workshop_db_url: 
     store = open_store(workshop_db_url)
     code, token = _room_with_participant(store)
     assert _terminate(workshop_db_url) >= 1  # the pool's idle connections are now dead
-    ws.answer(store, code, token, "ideas", {"text": "after the restart"}, VOCAB)
-    assert [text for _, text, _ in ws.results(store, code).ideas] == ["after the restart"]
+    wp.answer(store, code, token, "ideas", {"text": "after the restart"}, VOCAB)
+    assert [text for _, text, _ in wr.results(store, code).ideas] == ["after the restart"]
 
 
 @ON_POSTGRES
@@ -60,11 +59,11 @@ def test_a_connection_lost_inside_a_transaction_is_retried_and_the_answer_stored
 
     sa.event.listen(store.engine, "before_cursor_execute", kill_first_write)
     try:
-        ws.answer(store, code, token, "ideas", {"text": "said once"}, VOCAB)
+        wp.answer(store, code, token, "ideas", {"text": "said once"}, VOCAB)
     finally:
         sa.event.remove(store.engine, "before_cursor_execute", kill_first_write)
     assert len(seen) == 2 and seen[0] != seen[1]  # a second attempt, on a new connection
-    assert [text for _, text, _ in ws.results(store, code).ideas] == ["said once"]
+    assert [text for _, text, _ in wr.results(store, code).ideas] == ["said once"]
 
 
 def test_a_database_that_stays_away_gives_one_plain_sentence() -> None:

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from lupcore.workshop import codes
-from lupcore.workshop import service as ws
+from lupcore.workshop import codes, participation as wp, results as wr, service as ws
 from lupcore.workshop.store import answers, current_revision, metadata, open_store, participants, rooms
 
 VOCAB = ws.Vocabulary(metrics=frozenset({"gva_per_hour", "employment_rate", "healthy_life_exp", "crime_rate"}))
@@ -34,7 +33,7 @@ def test_migrations_build_exactly_the_tables_the_code_uses(store: ws.Store) -> N
 def test_codes_have_no_confusable_characters_and_tokens_are_stored_hashed(store: ws.Store) -> None:
     room = opened(store)
     assert len(room.code) == 6 and not set(room.code) & set("0O1IL")
-    token, me = ws.join(store, room.code.lower(), name="Asha", role="officer")
+    token, me = wp.join(store, room.code.lower(), name="Asha", role="officer")
     with store.engine.connect() as conn:
         stored = conn.execute(sa.select(rooms.c.admin_hash)).scalar()
         hashes = [r[0] for r in conn.execute(sa.select(participants.c.token_hash))]
@@ -46,22 +45,22 @@ def test_codes_have_no_confusable_characters_and_tokens_are_stored_hashed(store:
 
 def test_anonymous_room_keeps_no_names(store: ws.Store) -> None:
     room = opened(store, named=False)
-    _, me = ws.join(store, room.code, name="Asha", role="police")
+    _, me = wp.join(store, room.code, name="Asha", role="police")
     assert me.name is None and me.role == "police"
 
 
 def test_answers_last_one_counts_and_only_when_open(store: ws.Store) -> None:
     room = opened(store)
-    token, _ = ws.join(store, room.code)
+    token, _ = wp.join(store, room.code)
     with pytest.raises(ws.ActivityClosedError):
-        ws.answer(store, room.code, token, "priorities", {"points": {"1": 100}}, VOCAB)
+        wp.answer(store, room.code, token, "priorities", {"points": {"1": 100}}, VOCAB)
     ws.set_state(store, room.code, room.admin_token, "priorities", "open")
-    ws.answer(store, room.code, token, "priorities", {"points": {"1": 60, "2": 40}}, VOCAB)
-    v = ws.answer(store, room.code, token, "priorities", {"points": {"3": 100}}, VOCAB)
+    wp.answer(store, room.code, token, "priorities", {"points": {"1": 60, "2": 40}}, VOCAB)
+    v = wp.answer(store, room.code, token, "priorities", {"points": {"3": 100}}, VOCAB)
     assert v == ws.room_version(store, room.code)
-    me, mine = ws.whoami(store, room.code, token)
+    me, mine = wp.whoami(store, room.code, token)
     assert mine["priorities"] == {"points": {"3": 100}}
-    res = ws.results(store, room.code)
+    res = wr.results(store, room.code)
     assert res.counts["priorities"] == 1 and res.priorities.mean[2] == 100
 
 
@@ -80,11 +79,11 @@ def test_answers_last_one_counts_and_only_when_open(store: ws.Store) -> None:
 ])
 def test_bad_answers_are_refused_and_nothing_is_stored(store: ws.Store, kind: str, payload: dict, message: str) -> None:
     room = opened(store)
-    token, _ = ws.join(store, room.code)
+    token, _ = wp.join(store, room.code)
     ws.set_state(store, room.code, room.admin_token, kind, "open")
     before = ws.room_version(store, room.code)
     with pytest.raises(ws.InvalidAnswerError, match=message):
-        ws.answer(store, room.code, token, kind, payload, VOCAB)
+        wp.answer(store, room.code, token, kind, payload, VOCAB)
     assert ws.room_version(store, room.code) == before  # the version bump was rolled back too
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(answers)).scalar() == 0
@@ -94,14 +93,14 @@ def test_names_with_html_or_formulas_are_refused(store: ws.Store) -> None:
     room = opened(store)
     for name in ("<b>Bob</b>", "=HYPERLINK(\"http://x\")"):
         with pytest.raises(ws.WorkshopError):
-            ws.join(store, room.code, name=name)
+            wp.join(store, room.code, name=name)
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(participants)).scalar() == 0
 
 
 def test_facilitator_commands_need_the_admin_token(store: ws.Store) -> None:
     room = opened(store)
-    token, _ = ws.join(store, room.code)
+    token, _ = wp.join(store, room.code)
     for wrong in (token, "nonsense", ""):
         with pytest.raises(ws.NotFacilitatorError):
             ws.set_state(store, room.code, wrong, "priorities", "open")
@@ -111,10 +110,10 @@ def test_facilitator_commands_need_the_admin_token(store: ws.Store) -> None:
 
 def test_nobody_changes_another_persons_answer(store: ws.Store) -> None:
     a, b = opened(store), opened(store)
-    token_a, _ = ws.join(store, a.code)
+    token_a, _ = wp.join(store, a.code)
     ws.set_state(store, b.code, b.admin_token, "ideas", "open")
     with pytest.raises(ws.NotParticipantError):  # a token from another room is no one here
-        ws.answer(store, b.code, token_a, "ideas", {"text": "Bus punctuality"}, VOCAB)
+        wp.answer(store, b.code, token_a, "ideas", {"text": "Bus punctuality"}, VOCAB)
 
 
 def test_failed_joins_are_rate_limited_per_client() -> None:
@@ -129,26 +128,26 @@ def test_failed_joins_count_and_then_block(store: ws.Store) -> None:
     room = opened(store)
     for _ in range(2):
         with pytest.raises(ws.UnknownRoomError):
-            ws.join(store, "ABCDEF" if room.code != "ABCDEF" else "ABCDEG", client_key="k", limiter=limiter)
+            wp.join(store, "ABCDEF" if room.code != "ABCDEF" else "ABCDEG", client_key="k", limiter=limiter)
     with pytest.raises(ws.TooManyTriesError):
-        ws.join(store, room.code, client_key="k", limiter=limiter)
+        wp.join(store, room.code, client_key="k", limiter=limiter)
 
 
 def test_second_round_keeps_the_first_and_reports_convergence(store: ws.Store) -> None:
     room = opened(store)
-    tokens = [ws.join(store, room.code)[0] for _ in range(4)]
+    tokens = [wp.join(store, room.code)[0] for _ in range(4)]
     ws.set_state(store, room.code, room.admin_token, "priorities", "open")
     first = [{"1": 70, "2": 30}, {"2": 70, "3": 30}, {"3": 70, "4": 30}, {"1": 50, "4": 50}]
     for t, pts in zip(tokens, first, strict=True):
-        ws.answer(store, room.code, t, "priorities", {"points": pts}, VOCAB)
+        wp.answer(store, room.code, t, "priorities", {"points": pts}, VOCAB)
     ws.next_round(store, room.code, room.admin_token, "priorities")
-    assert ws.previous_answer(store, room.code, tokens[0], "priorities") == {"points": first[0]}
+    assert wp.previous_answer(store, room.code, tokens[0], "priorities") == {"points": first[0]}
     for t in tokens:
-        ws.answer(store, room.code, t, "priorities", {"points": {"1": 40, "2": 30, "3": 20, "4": 10}}, VOCAB)
-    res = ws.results(store, room.code)
+        wp.answer(store, room.code, t, "priorities", {"points": {"1": 40, "2": 30, "3": 20, "4": 10}}, VOCAB)
+    res = wr.results(store, room.code)
     assert res.room.activities["priorities"] == ("open", 2)
     assert res.previous_priorities is not None and res.previous_priorities.responses == 4
-    conv = ws.priorities_convergence(res)
+    conv = wr.priorities_convergence(res)
     assert conv.w_after == pytest.approx(1.0) and conv.w_after > conv.w_before and conv.converged
 
 
@@ -157,31 +156,31 @@ def test_results_pool_every_activity(store: ws.Store) -> None:
     ws.set_control_metrics(store, room.code, room.admin_token, ["gva_per_hour", "crime_rate"], VOCAB)
     for kind in ws.KINDS:
         ws.set_state(store, room.code, room.admin_token, kind, "open")
-    t1, _ = ws.join(store, room.code, name="A")
-    t2, _ = ws.join(store, room.code, name="B")
+    t1, _ = wp.join(store, room.code, name="A")
+    t2, _ = wp.join(store, room.code, name="B")
     for t, colour in ((t1, "red"), (t2, "amber")):
-        ws.answer(store, room.code, t, "killer", {"metrics": ["gva_per_hour", "crime_rate"]}, VOCAB)
-        ws.answer(store, room.code, t, "control", {"levels": {"gva_per_hour": "low"}}, VOCAB)
-        ws.answer(store, room.code, t, "rag", {"ratings": {"1": colour, "2": "green"}, "reasons": {"1": "Jobs"}}, VOCAB)
+        wp.answer(store, room.code, t, "killer", {"metrics": ["gva_per_hour", "crime_rate"]}, VOCAB)
+        wp.answer(store, room.code, t, "control", {"levels": {"gva_per_hour": "low"}}, VOCAB)
+        wp.answer(store, room.code, t, "rag", {"ratings": {"1": colour, "2": "green"}, "reasons": {"1": "Jobs"}}, VOCAB)
     with pytest.raises(ws.InvalidAnswerError):  # not on the facilitator's list
-        ws.answer(store, room.code, t1, "control", {"levels": {"employment_rate": "high"}}, VOCAB)
-    ws.answer(store, room.code, t1, "ideas", {"text": "Bus punctuality to the hospital"}, VOCAB)
-    ws.answer(store, room.code, t2, "ideas", {"text": "=1+1 shops empty"}, VOCAB)
-    ws.approve_idea(store, room.code, room.admin_token, 1)
-    res = ws.results(store, room.code)
+        wp.answer(store, room.code, t1, "control", {"levels": {"employment_rate": "high"}}, VOCAB)
+    wp.answer(store, room.code, t1, "ideas", {"text": "Bus punctuality to the hospital"}, VOCAB)
+    wp.answer(store, room.code, t2, "ideas", {"text": "=1+1 shops empty"}, VOCAB)
+    wp.approve_idea(store, room.code, room.admin_token, 1)
+    res = wr.results(store, room.code)
     assert res.participants == 2 and res.killer == [("crime_rate", 2), ("gva_per_hour", 2)]
     assert res.control["gva_per_hour"]["low"] == 2
-    assert res.rag[1] == {"red": 1, "amber": 1, "green": 0} and ws.room_rag(res)[2] == "green"
-    assert ws.room_rag(res)[1] == "split" and res.rag_reasons[1] == ["Jobs", "Jobs"]
+    assert res.rag[1] == {"red": 1, "amber": 1, "green": 0} and wr.room_rag(res)[2] == "green"
+    assert wr.room_rag(res)[1] == "split" and res.rag_reasons[1] == ["Jobs", "Jobs"]
     assert ("P01", "Bus punctuality to the hospital", True) in res.ideas
     assert ("P02", "=1+1 shops empty", False) in res.ideas
 
 
 def test_delete_and_expiry_remove_everything(store: ws.Store) -> None:
     room = opened(store)
-    token, _ = ws.join(store, room.code)
+    token, _ = wp.join(store, room.code)
     ws.set_state(store, room.code, room.admin_token, "ideas", "open")
-    ws.answer(store, room.code, token, "ideas", {"text": "Parks"}, VOCAB)
+    wp.answer(store, room.code, token, "ideas", {"text": "Parks"}, VOCAB)
     with pytest.raises(ws.NotFacilitatorError):
         ws.delete_room(store, room.code, token)
     ws.delete_room(store, room.code, room.admin_token)
@@ -190,7 +189,7 @@ def test_delete_and_expiry_remove_everything(store: ws.Store) -> None:
     old = ws.open_room(store, area_code="E08000030", title="Old", named=False,
                        now=datetime.now(UTC) - timedelta(days=31))
     with pytest.raises(ws.UnknownRoomError):
-        ws.join(store, old.code, limiter=codes.FailedJoinLimiter())
+        wp.join(store, old.code, limiter=codes.FailedJoinLimiter())
     assert ws.purge_expired(store) == 1
     with store.engine.connect() as conn:
         for table in metadata.sorted_tables:

@@ -13,7 +13,7 @@ import sys
 
 from lupcore.cli.commands._common import emit, resolve_or_report
 from lupcore.data import Dataset
-from lupcore.workshop import service as ws
+from lupcore.workshop import participation as wp, results as wr, service as ws
 from lupcore.workshop.reveal import metric_choices, results_payload, scorecard_for, vocabulary
 from lupcore.workshop.store import open_store
 
@@ -139,7 +139,7 @@ def _open(args: argparse.Namespace, dataset: Dataset) -> int:
 
 def _join(args: argparse.Namespace, dataset: Dataset) -> int:
     try:
-        token, me = ws.join(open_store(args.database), args.code, name=args.name, role=args.role,
+        token, me = wp.join(open_store(args.database), args.code, name=args.name, role=args.role,
                             client_key=f"cli-{os.getpid()}")
     except ws.WorkshopError as exc:
         return _fail(exc)
@@ -151,7 +151,7 @@ def _join(args: argparse.Namespace, dataset: Dataset) -> int:
 def _answer(args: argparse.Namespace, dataset: Dataset) -> int:
     try:
         given = _payloads(args)
-        version = ws.answer_many(open_store(args.database), args.code, args.participant, given, vocabulary(dataset))
+        version = wp.answer_many(open_store(args.database), args.code, args.participant, given, vocabulary(dataset))
     except ws.WorkshopError as exc:
         return _fail(exc)
     emit({"stored": sorted(given), "version": version}, args.json, f"Stored: {', '.join(sorted(given))}.")
@@ -177,7 +177,7 @@ def _results(args: argparse.Namespace, dataset: Dataset) -> int:
     store = open_store(args.database)
     try:
         room = ws.check_admin(store, args.code, args.admin)
-        res = ws.results(store, args.code)
+        res = wr.results(store, args.code)
     except ws.WorkshopError as exc:
         return _fail(exc)
     doc = results_payload(res, scorecard_for(dataset, room.area_code), metric_choices(dataset))

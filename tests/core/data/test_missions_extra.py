@@ -16,8 +16,8 @@ import pytest
 
 from lupcore.data import CONTEXT_ONLY, Dataset, build_panel, load_dataset, trend_note, value_note
 from lupcore.foresight import metric_progress, project_metric
-from lupcore.ingest import missions_extra
-from lupcore.ingest.missions_extra import C2_FILE, COMBINED_PARTNERSHIPS, CRIME_GROUPS, CRIME_PERIOD, Context
+from lupcore.ingest import crime, derived, missions_extra
+from lupcore.ingest.derived import C2_FILE, COMBINED_PARTNERSHIPS, CRIME_GROUPS, CRIME_PERIOD, Context
 from lupcore.model import Rag
 from lupcore.scoring import build_engine, build_scorecard
 from lupcore.settings import Settings
@@ -40,7 +40,7 @@ def c2() -> pd.DataFrame:
     if not path.exists():
         pytest.skip(f"Table C2 not present at {path} (clean clone without ../shared); the add-back check runs "
                     "wherever the shared folder exists")
-    return missions_extra.read_c2(path)
+    return crime.read_c2(path)
 
 
 def _rate(ds: Dataset, iid: str, code: str) -> float:
@@ -50,7 +50,7 @@ def _rate(ds: Dataset, iid: str, code: str) -> float:
 
 def _population(ds: Dataset, code: str) -> float:
     rows = ds.series("population", code)
-    return float(rows.loc[rows["period"] == missions_extra.POPULATION_PERIOD, "value"].iloc[0])
+    return float(rows.loc[rows["period"] == derived.POPULATION_PERIOD, "value"].iloc[0])
 
 
 def _people_count(ds: Dataset, iid: str, codes: list[str]) -> float:
@@ -89,12 +89,12 @@ def test_wrong_membership_fails_the_build(ds: Dataset, c2: pd.DataFrame, monkeyp
     wrong = dict(COMBINED_PARTNERSHIPS, E22000362=("E07000040", "E07000042", "E07000043"))
     monkeypatch.setattr(missions_extra, "COMBINED_PARTNERSHIPS", wrong)
     with pytest.raises(ValueError, match="counted twice"):
-        missions_extra.crime_units(c2, context)
+        crime.crime_units(c2, context)
 
 
 def test_counts_are_parsed_as_published() -> None:
-    assert missions_extra._count('"41,521 "'.strip('"')) == 41521.0
-    assert missions_extra._count("[x]") is None and missions_extra._count(" ") is None
+    assert crime._count('"41,521 "'.strip('"')) == 41521.0
+    assert crime._count("[x]") is None and crime._count(" ") is None
 
 
 def test_crime_coverage_and_notes(ds: Dataset) -> None:

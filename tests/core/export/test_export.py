@@ -29,6 +29,7 @@ from lupcore.export import (
     NO_DATA,
     SHEET_ORDER,
     ReportBundle,
+    _pdf as export_pdf,
     build_bundle,
     export,
     export_csv,
@@ -38,7 +39,6 @@ from lupcore.export import (
     number_format,
     scorecard_display,
 )
-from lupcore.export import _pdf as export_pdf
 from lupcore.format import format_number
 from lupcore.model import Rag
 from lupcore.peers import peer_group

@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lupcore.data import _history as history
-from lupcore.data import examples as examples
+from lupcore.data import _history as history, examples as examples
 from lupcore.data._dataset import Dataset
 from lupcore.data._history import SeriesNotes
 from lupcore.foresight import RELAXED_LABEL, Projection, TargetOutlook, format_chance, project_metric

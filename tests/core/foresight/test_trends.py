@@ -6,12 +6,10 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from scipy import stats as sps
 
-from lupcore.foresight import TrendFit
-from lupcore.foresight import _trends as trends
+from lupcore.foresight import TrendFit, _outlook as outlook, _trends as trends
 
 NAN = math.nan
 # the worked values of the statistical spec: KS2-like series, t = calendar year, gap for 2020–21.
@@ -68,11 +66,11 @@ def test_ks2_projection_vectors(
     assert pred.point == pytest.approx(point, abs=0.05)
     assert (pred.pi_low, pred.pi_high) == pytest.approx(pi, abs=0.05)
     assert (pred.ci_low, pred.ci_high) == pytest.approx(ci, abs=0.05)
-    p = trends.probability_of_reaching(fit, 2030.0, 90.0, polarity=1)
+    p = outlook.probability_of_reaching(fit, 2030.0, 90.0, polarity=1)
     assert p == pytest.approx(p90, abs=5e-4)
-    assert trends.likelihood_label(p) == label
+    assert outlook.likelihood_label(p) == label
     baseline_2019 = 65.0
-    assert trends.not_informative(pred.pi_low, pred.pi_high, 90.0, baseline_2019) is uninformative
+    assert outlook.not_informative(pred.pi_low, pred.pi_high, 90.0, baseline_2019) is uninformative
     assert trends.extrapolation_ok(fit, 2030.0)
 
 
@@ -154,12 +152,12 @@ def test_extrapolation_limit() -> None:
 def test_probability_polarity() -> None:
     fit = trends.fit_trend(KS2_T, KS2_Y)
     assert fit is not None
-    up = trends.probability_of_reaching(fit, 2030.0, 60.0, 1)
-    down = trends.probability_of_reaching(fit, 2030.0, 60.0, -1)
+    up = outlook.probability_of_reaching(fit, 2030.0, 60.0, 1)
+    down = outlook.probability_of_reaching(fit, 2030.0, 60.0, -1)
     assert up + down == pytest.approx(1.0)
     assert up > 0.5  # the projected point (63.6) is above 60
-    assert math.isnan(trends.probability_of_reaching(fit, 2030.0, 60.0, 0))
-    many = trends.probability_of_reaching(fit, np.array([2025.0, 2030.0]), 90.0, 1)
+    assert math.isnan(outlook.probability_of_reaching(fit, 2030.0, 60.0, 0))
+    many = outlook.probability_of_reaching(fit, np.array([2025.0, 2030.0]), 90.0, 1)
     assert many.shape == (2,) and many[1] == pytest.approx(0.0256, abs=5e-4)
 
 
@@ -169,7 +167,7 @@ def test_probability_falls_as_target_rises(t1: float, t2: float) -> None:
     fit = trends.fit_trend(KS2_T, KS2_Y, "logit")
     assert fit is not None
     lo, hi = sorted((t1, t2))
-    assert trends.probability_of_reaching(fit, 2030.0, hi, 1) <= trends.probability_of_reaching(fit, 2030.0, lo, 1)
+    assert outlook.probability_of_reaching(fit, 2030.0, hi, 1) <= outlook.probability_of_reaching(fit, 2030.0, lo, 1)
 
 
 def test_probability_matches_student_t() -> None:
@@ -177,7 +175,7 @@ def test_probability_matches_student_t() -> None:
     assert fit is not None
     pred = trends.predict(fit, 2030.0)
     want = sps.t.sf((90.0 - pred.point) / pred.se_obs, df=4)
-    assert trends.probability_of_reaching(fit, 2030.0, 90.0, 1) == pytest.approx(want)
+    assert outlook.probability_of_reaching(fit, 2030.0, 90.0, 1) == pytest.approx(want)
 
 
 @pytest.mark.parametrize(
@@ -197,25 +195,25 @@ def test_probability_matches_student_t() -> None:
     ],
 )
 def test_likelihood_label(p: float, label: str) -> None:
-    assert trends.likelihood_label(p) == label
+    assert outlook.likelihood_label(p) == label
 
 
 # ---- pace (methodology §8, §6.3.1) ---------------------------------------------------------------
 
 
 def test_required_pace_vector() -> None:
-    pace = trends.required_pace(60.0, 2023.0, 90.0)
+    pace = outlook.required_pace(60.0, 2023.0, 90.0)
     assert pace.per_year == pytest.approx(4.29, abs=0.005)
     assert pace.compound_rate == pytest.approx(0.0596, abs=5e-5)
     assert pace.per_year_g == pace.per_year and pace.years == 7.0
 
 
 def test_required_pace_edge_cases() -> None:
-    logit = trends.required_pace(60.0, 2023.0, 90.0, transform="logit")
+    logit = outlook.required_pace(60.0, 2023.0, 90.0, transform="logit")
     assert logit.per_year_g == pytest.approx((math.log(9) - math.log(1.5)) / 7)
-    assert math.isnan(trends.required_pace(60.0, 2030.0, 90.0).per_year)
-    assert math.isnan(trends.required_pace(-2.0, 2023.0, 3.0).compound_rate)
-    assert trends.required_pace(20.0, 2023.0, 10.0).per_year < 0  # a low-is-good target
+    assert math.isnan(outlook.required_pace(60.0, 2030.0, 90.0).per_year)
+    assert math.isnan(outlook.required_pace(-2.0, 2023.0, 3.0).compound_rate)
+    assert outlook.required_pace(20.0, 2023.0, 10.0).per_year < 0  # a low-is-good target
 
 
 @pytest.mark.parametrize(
@@ -236,27 +234,27 @@ def test_required_pace_edge_cases() -> None:
     ],
 )
 def test_pace_class(observed: float, required: float, met: bool, label: str) -> None:
-    assert trends.pace_class(observed, required, met) == label
+    assert outlook.pace_class(observed, required, met) == label
 
 
 def test_ks2_pace_is_insufficient() -> None:
     fit = trends.fit_trend(KS2_T, KS2_Y, "logit")
     assert fit is not None
-    pace = trends.required_pace(60.0, 2023.0, 90.0, transform="logit")
-    assert trends.pace_class(fit.slope, pace.per_year_g, already_met=False) == "insufficient progress"
+    pace = outlook.required_pace(60.0, 2023.0, 90.0, transform="logit")
+    assert outlook.pace_class(fit.slope, pace.per_year_g, already_met=False) == "insufficient progress"
 
 
 def test_years_to_target() -> None:
     fit = TrendFit(
         slope=2, level_at_mean=0, t_mean=2018, sxx=10, s=1, n=5, transform="identity", t_min=2016, t_max=2020
     )
-    assert trends.years_to_target(fit, 60.0, 70.0) == pytest.approx(5.0)
-    assert trends.years_to_target(fit, 60.0, 60.0) == 0.0
-    assert trends.years_to_target(fit, 60.0, 50.0) == math.inf
+    assert outlook.years_to_target(fit, 60.0, 70.0) == pytest.approx(5.0)
+    assert outlook.years_to_target(fit, 60.0, 60.0) == 0.0
+    assert outlook.years_to_target(fit, 60.0, 50.0) == math.inf
 
 
 def test_not_informative_vectorised() -> None:
-    got = trends.not_informative([30, 30, 30, NAN], [95, 80, 95, 95], [90, 90, 90, 90], [65, 65, 20, 65])
+    got = outlook.not_informative([30, 30, 30, NAN], [95, 80, 95, 95], [90, 90, 90, 90], [65, 65, 20, 65])
     np.testing.assert_array_equal(got, [True, False, False, False])
 
 

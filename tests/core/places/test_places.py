@@ -8,8 +8,7 @@ import re
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from lupcore.data import Dataset
 from lupcore.places import KINDS, MAX_RESULTS, Candidate, find, name_key, normalise_postcode, place_index

@@ -13,8 +13,7 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from lupcore.data._dataset import Dataset
 from lupcore.model import LocalControl, Polarity

@@ -14,8 +14,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from lupcore import uploads
 from lupcore.data._files import OBSERVATION_COLUMNS
@@ -34,8 +33,8 @@ from lupcore.uploads import (
     template_xlsx,
     to_indicator_meta,
     validate_meta,
+    vocabulary as upload_limits,
 )
-from lupcore.uploads import vocabulary as upload_limits
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "uploads"
 KNOWN = {
