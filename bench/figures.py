@@ -41,7 +41,7 @@ RERUN_VARIANTS = {"overview": "app.py", "empty": "bench/empty_page.py", "baselin
 
 _LOAD_SNIPPET = """
 import time
-from lupcore.dataset import load_dataset
+from lupcore import load_dataset
 start = time.perf_counter()
 load_dataset()
 print((time.perf_counter() - start) * 1000)

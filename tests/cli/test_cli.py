@@ -3,7 +3,7 @@
 The subprocesses are started together in one module fixture so the module costs about one
 interpreter start-up, not several; the variations (a name instead of a code, a misspelling) run
 the same ``main()`` in-process on the session's dataset. Data-file faults are tested in-process,
-because the CLI always reads ``lupcore.io.DATA_DIR`` (it has no ``--data`` option).
+because the CLI always reads ``lupcore.data.DATA_DIR`` (it has no ``--data`` option).
 """
 
 from __future__ import annotations
