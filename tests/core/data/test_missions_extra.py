@@ -87,7 +87,7 @@ def test_wrong_membership_fails_the_build(ds: Dataset, c2: pd.DataFrame, monkeyp
     """Move one district to another partnership of the same force: a district counted twice stops the build."""
     context = Context(SHARED, ds.areas.reset_index(drop=True), ds.observations, pd.read_csv(ds.data_dir / "crosswalk.csv"))
     wrong = dict(COMBINED_PARTNERSHIPS, E22000362=("E07000040", "E07000042", "E07000043"))
-    monkeypatch.setattr(missions_extra, "COMBINED_PARTNERSHIPS", wrong)
+    monkeypatch.setattr(crime, "COMBINED_PARTNERSHIPS", wrong)
     with pytest.raises(ValueError, match="counted twice"):
         crime.crime_units(c2, context)
 
