@@ -11,15 +11,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from bench.registry import figure
-from bench.server import ROOT, Server, streamlit
+from bench.registry import figure, median_in_fresh_processes
+from bench.server import Server, streamlit
 from bench.wsclient import RunResult, StSession
 
 AREA = "E08000030"  # Walsall: the project's reference council
@@ -63,13 +62,7 @@ def _check_overview(result: RunResult) -> None:
 @figure("data_load_time", "ms")
 def data_load_time() -> float:
     """Median of 5 ``load_dataset()`` calls, each in a fresh subprocess (imports excluded, OS file cache warm)."""
-    runs = []
-    for i in range(LOAD_RUNS):
-        out = subprocess.run([sys.executable, "-c", _LOAD_SNIPPET], cwd=ROOT, check=True, capture_output=True,
-                             text=True)
-        runs.append(float(out.stdout.strip().splitlines()[-1]))
-        progress(f"data_load_time run {i + 1}/{LOAD_RUNS}: {runs[-1]:.0f} ms")
-    return statistics.median(runs)
+    return median_in_fresh_processes(_LOAD_SNIPPET, LOAD_RUNS, "data_load_time")
 
 
 # ----- start-up ------------------------------------------------------------------------------

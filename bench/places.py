@@ -5,11 +5,9 @@ from __future__ import annotations
 import functools
 import random
 import statistics
-import subprocess
-import sys
 import time
 
-from bench.registry import figure
+from bench.registry import figure, median_in_fresh_processes
 from bench.server import ROOT
 
 LOAD_RUNS = 5
@@ -71,12 +69,7 @@ def places_lookup_p95() -> float:
 @figure("places_load_time", "ms")
 def places_load_time() -> float:
     """Median of 5 ``load_index()`` calls in fresh subprocesses: what the lookups add to a cold start."""
-    runs = []
-    for _ in range(LOAD_RUNS):
-        out = subprocess.run([sys.executable, "-c", _LOAD_SNIPPET], cwd=ROOT, check=True, capture_output=True,
-                             text=True)
-        runs.append(float(out.stdout.strip().splitlines()[-1]))
-    return statistics.median(runs)
+    return median_in_fresh_processes(_LOAD_SNIPPET, LOAD_RUNS)
 
 
 @figure("places_data_size", "MB")

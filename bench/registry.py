@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import importlib
 import re
+import statistics
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench.server import ROOT
 
 UNITS = ("ms", "s", "x", "MB", "KB", "count")
 _DEFINES_FIGURE = re.compile(r"^@figure\(", re.MULTILINE)
@@ -63,3 +68,15 @@ def discover() -> dict[str, Figure]:
         if _DEFINES_FIGURE.search(path.read_text(encoding="utf-8")):
             importlib.import_module(f"{__package__}.{path.stem}")
     return FIGURES
+
+
+def median_in_fresh_processes(snippet: str, runs: int, label: str = "") -> float:
+    """Median of the last number each fresh ``python -c snippet`` prints (a cold-start cost, imports excluded
+    when the snippet starts its timer after them). ``label`` reports each run on stderr."""
+    values = []
+    for i in range(runs):
+        out = subprocess.run([sys.executable, "-c", snippet], cwd=ROOT, check=True, capture_output=True, text=True)
+        values.append(float(out.stdout.strip().splitlines()[-1]))
+        if label:
+            print(f"[bench] {label} run {i + 1}/{runs}: {values[-1]:.0f} ms", file=sys.stderr, flush=True)
+    return statistics.median(values)

@@ -283,8 +283,12 @@ def test_scaling_every_weight_changes_nothing(w_ind: list[int], w_mis: list[int]
                                mission_weights=tuple((m + 1, c * w) for m, w in enumerate(w_mis))))
 
     a, b = scored(1.0), scored(factor)
-    for field in ("metric", "mission", "capital", "overall", "rank", "mission_at_minimum", "mission_at_target"):
+    for field in ("metric", "mission", "capital", "overall", "mission_at_minimum", "mission_at_target"):
         np.testing.assert_allclose(getattr(a.scores, field), getattr(b.scores, field), rtol=1e-9, atol=1e-9)
+    # Ranks agree wherever scores are not tied: two exactly equal scores may differ in the last binary digit after
+    # scaling (found by hypothesis: w_ind=[0,1,1,1], factor 0.01), so only a tie can come out in either order.
+    tied = np.isclose(a.scores.overall[:, None], a.scores.overall[None, :], rtol=0, atol=1e-9).sum(axis=1) > 1
+    np.testing.assert_array_equal(a.scores.rank[~tied], b.scores.rank[~tied])
 
 
 @settings(max_examples=30, deadline=None)
