@@ -158,24 +158,30 @@ class Dataset:
 
 
 def _scoring_periods(obs: pd.DataFrame, indicators: Mapping[str, IndicatorMeta], areas: pd.DataFrame) -> pd.DataFrame:
+    """One grouped count of areas per (indicator, tier, period) instead of a loop per indicator and tier."""
     current = areas[areas["current"]]
-    lower = set(current.loc[current["tier"].eq("ltla"), "code"])
-    upper = set(current.loc[current["code"].str.startswith(UPPER_TIER_PREFIXES), "code"])
-    valued = obs[obs["value"].notna()]
+    codes = current["code"]
+    members = pd.concat([  # an area may be in two panels: a unitary is both a district and an upper tier
+        pd.DataFrame({"area_code": codes[current["tier"].eq("ltla")], "panel": "ltla"}),
+        pd.DataFrame({"area_code": codes[codes.str.startswith(UPPER_TIER_PREFIXES)], "panel": "utla"}),
+        pd.DataFrame({"area_code": codes[current["tier"].eq("cauth")], "panel": "cauth"}),
+    ], ignore_index=True)
+    valued = obs.loc[obs["value"].notna(), ["indicator_id", "area_code", "period_start", "period"]]
+    counts = (valued.merge(members, on="area_code")
+              .groupby(["indicator_id", "panel", "period_start", "period"], observed=True).size()
+              .rename("n_areas").reset_index())
+    most = counts.groupby(["indicator_id", "panel"])["n_areas"].transform("max")
+    good = counts[counts["n_areas"] >= 0.5 * most].sort_values(["period_start", "period"])
+    chosen = good.groupby(["indicator_id", "panel"]).tail(1).set_index(["indicator_id", "panel"])
     rows = []
     for iid, meta in indicators.items():
-        ind = valued[valued["indicator_id"] == iid]
-        for tier, members in (("ltla", lower), ("utla", upper), ("cauth", set(current.loc[current["tier"].eq("cauth"), "code"]))):
-            if tier == "ltla" and meta.geography == "utla":
-                members = upper  # county-only indicators are compared among upper-tier areas
-            part = ind[ind["area_code"].isin(members)]
-            if part.empty:
-                continue
-            counts = part.groupby(["period_start", "period"]).size()
-            good = counts[counts >= 0.5 * counts.max()]
-            start, label = good.index.max()
-            rows.append({"indicator_id": iid, "tier": tier, "period": label, "period_start": start,
-                         "n_areas": int(counts.loc[(start, label)])})
+        for tier in ("ltla", "utla", "cauth"):
+            # County-only indicators are compared among upper-tier areas, also for the district panel.
+            panel = "utla" if tier == "ltla" and meta.geography == "utla" else tier
+            if (iid, panel) in chosen.index:
+                row = chosen.loc[(iid, panel)]
+                rows.append({"indicator_id": iid, "tier": tier, "period": row["period"],
+                             "period_start": row["period_start"], "n_areas": int(row["n_areas"])})
     return pd.DataFrame(rows)
 
 
@@ -185,22 +191,17 @@ def _latest(obs: pd.DataFrame, indicators: Mapping[str, IndicatorMeta], areas: p
     last["source_area"] = last["area_code"]
     # Districts take the county value for county-only indicators (flagged by source_area).
     county_only = [iid for iid, m in indicators.items() if m.geography == "utla"]
-    districts = areas[areas["current"] & areas["code"].str.startswith("E07") & areas["utla_code"].ne("")]
-    extra = []
-    for iid in county_only:
-        county_rows = last[(last["indicator_id"] == iid) & last["area_code"].str.startswith("E10")]
-        by_county = county_rows.set_index("area_code")
-        for code, county in zip(districts["code"], districts["utla_code"], strict=True):
-            if county in by_county.index:
-                row = by_county.loc[county].copy()
-                row["area_code"] = code
-                row["source_area"] = county
-                extra.append(row)
-    if extra:
-        add = pd.DataFrame(extra).reset_index(drop=True)
-        last = pd.concat([last[~(last["indicator_id"].isin(county_only) & last["area_code"].str.startswith("E07"))], add],
-                         ignore_index=True)
-    return last.reset_index(drop=True)
+    districts = areas.loc[areas["current"] & areas["code"].str.startswith("E07") & areas["utla_code"].ne(""),
+                          ["code", "utla_code"]].reset_index(drop=True)
+    districts["_order"] = np.arange(len(districts))
+    county_rows = last[last["indicator_id"].isin(county_only) & last["area_code"].str.startswith("E10")]
+    add = county_rows.drop(columns="area_code").merge(
+        districts.rename(columns={"code": "area_code"}), left_on="source_area", right_on="utla_code")
+    add = (add.assign(_ind=add["indicator_id"].map({iid: i for i, iid in enumerate(county_only)}))
+           .sort_values(["_ind", "_order"])[list(last.columns)])
+    kept = last[~(last["indicator_id"].isin(county_only) & last["area_code"].str.startswith("E07"))]
+    latest = pd.concat([kept, add], ignore_index=True)
+    return latest.astype({"source_area": last["area_code"].dtype})
 
 
 def load_dataset(data_dir: Path = io.DATA_DIR) -> Dataset:

@@ -5,10 +5,11 @@ each writer (``_pdf`` with ``_pdfkit``, ``_pptx``, ``_xlsx``) draws the same bun
 ``export`` (``_formats``) picks the writer by format.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from lupcore.export._charts import SPINE_LEGEND, missions_chart, missions_frame, spine_chart, to_png
-from lupcore.export._formats import FORMATS, MEDIA_TYPES, export, export_csv, file_name
-from lupcore.export._onepage import export_one_page, killer_rows
-from lupcore.export._pptx import export_pptx
+from lupcore.export._formats import FORMATS, MEDIA_TYPES, WRITERS, export, export_csv, export_one_page, file_name
 from lupcore.export._report import (
     ATTRIBUTION,
     TABLE_NAMES,
@@ -22,7 +23,23 @@ from lupcore.export._report import (
 )
 from lupcore.export._standalone import standalone_tables
 from lupcore.export._tables import CAPITAL_NOTE, NO_DATA, capitals_table
-from lupcore.export._xlsx import SHEET_ORDER, export_xlsx, number_format
+
+if TYPE_CHECKING:
+    from lupcore.export._onepage import killer_rows
+    from lupcore.export._pdf import export_pdf
+    from lupcore.export._pptx import export_pptx
+    from lupcore.export._xlsx import SHEET_ORDER, export_xlsx, number_format
+
+# Names from the writers' modules, imported on first use (see ``_formats.WRITERS``).
+_ON_USE = {"export_pdf": "_pdf", "export_pptx": "_pptx", "export_xlsx": "_xlsx", "SHEET_ORDER": "_xlsx",
+           "number_format": "_xlsx", "killer_rows": "_onepage"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ON_USE:
+        return getattr(importlib.import_module(f"lupcore.export.{_ON_USE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ATTRIBUTION",
@@ -34,6 +51,7 @@ __all__ = [
     "SHEET_ORDER",
     "SPINE_LEGEND",
     "TABLE_NAMES",
+    "WRITERS",
     "about_rows",
     "build_bundle",
     "bundle_tables",
@@ -41,6 +59,7 @@ __all__ = [
     "export",
     "export_csv",
     "export_one_page",
+    "export_pdf",
     "export_pptx",
     "export_xlsx",
     "file_name",

@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as sps
 
 from lupcore.foresight._trends import Floats, Transform, TrendFit, _f, get_transform, predict
 
@@ -31,6 +30,8 @@ def probability_of_reaching(fit: TrendFit, t0: npt.ArrayLike, target: float, pol
     g_target = get_transform(fit.transform).forward(target)
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = (g_target - _f(pred.point_g)) / _f(pred.se_obs)
+    from scipy import stats as sps  # on use: scipy.stats is the slowest import of a start
+
     cdf = sps.t.cdf(stat, fit.df)
     return _f(1.0 - cdf if polarity == 1 else cdf)[()]
 

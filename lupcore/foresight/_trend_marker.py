@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as sps
 
 from lupcore.stats import CHI2_998, FloatArray, _f
 
@@ -68,6 +67,8 @@ def _test_ols(y: FloatArray, level: float = 0.998) -> tuple[FloatArray, bool] | 
     dt = np.arange(TREND_POINTS) - (TREND_POINTS - 1) / 2
     resid = yy - yy.mean() - slopes[0] * dt
     se = math.sqrt(float(resid @ resid) / (TREND_POINTS - 2) / float(dt @ dt))
+    from scipy import stats as sps  # on use: scipy.stats is the slowest import of a start
+
     crit = float(sps.t.ppf(0.5 + level / 2.0, TREND_POINTS - 2))
     # A perfect straight line has se = 0: any non-zero slope is then unambiguous.
     return slopes, bool(abs(slopes[0]) > crit * se if se > 0 else slopes[0] != 0)

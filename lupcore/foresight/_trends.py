@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as sps
 
 from lupcore.foresight._trend_marker import (
     TREND_POINTS as TREND_POINTS,
@@ -202,6 +201,8 @@ def predict(fit: TrendFit, t0: npt.ArrayLike, level: float = 0.95) -> Prediction
     ta = _f(t0)
     h = fit.leverage(ta)
     point_g = fit.level_at_mean + fit.slope * (ta - fit.t_mean)
+    from scipy import stats as sps  # on use: scipy.stats is the slowest import of a start
+
     q = float(sps.t.ppf(0.5 + level / 2.0, fit.df))
     se_obs, se_mean = fit.s * np.sqrt(1.0 + h), fit.s * np.sqrt(h)
     bands = (point_g, point_g - q * se_obs, point_g + q * se_obs, point_g - q * se_mean, point_g + q * se_mean)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
 from lupcore.sanitise import clean_text
 from lupcore.uploads.cells import normalise_period
 from lupcore.uploads.reading import _Table
@@ -44,6 +42,8 @@ def _role(header: str) -> str | None:
 
 def _label(table: _Table, position: int) -> str:
     """A column as the user knows it: its header, or its letter when the header is empty."""
+    from openpyxl.utils import get_column_letter  # on use: openpyxl costs every replica's start a tenth of a second
+
     return _show(table.header[position], 60) or f"column {get_column_letter(position + 1)}"
 
 

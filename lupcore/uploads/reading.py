@@ -16,7 +16,6 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-import openpyxl
 import pandas as pd
 
 from lupcore.uploads import vocabulary as limits
@@ -154,6 +153,8 @@ def _read_xlsx(data: bytes) -> tuple[_Table | None, list[Problem]]:
         return None, [_error(None, None, "The workbook is damaged and cannot be opened. Save it again in Excel and upload it again.")]
     if unpacked > limits.MAX_UNZIPPED_BYTES:
         return None, [_error(None, None, "The workbook is too large once unpacked. Keep only the data sheet, or save it as CSV.")]
+    import openpyxl  # on use: openpyxl costs every replica's start a tenth of a second
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many types for a damaged or foreign zip

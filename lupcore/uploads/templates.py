@@ -9,10 +9,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
-import openpyxl
 import pandas as pd
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from lupcore.sanitise import neutralise_frame, strip_control
 from lupcore.uploads.vocabulary import MAX_BYTES, MAX_METRICS, MAX_ROWS, NOTES_SHEET, Form
@@ -58,6 +55,10 @@ def template_csv(form: Form = "long", example_codes: tuple[str, ...] = _EXAMPLE_
 
 def template_xlsx(form: Form = "long", example_codes: tuple[str, ...] = _EXAMPLE_CODES) -> bytes:
     """The template as an XLSX workbook: a data sheet, then a sheet explaining each column."""
+    import openpyxl  # on use: openpyxl costs every replica's start a tenth of a second
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     frame = neutralise_frame(template_frame(form, example_codes))
     workbook = openpyxl.Workbook()
     sheet = workbook.active

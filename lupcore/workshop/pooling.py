@@ -26,7 +26,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 MISSIONS: tuple[int, ...] = tuple(range(1, 13))
 TRIM = 0.1
@@ -112,6 +111,8 @@ def kendall_w(points: np.ndarray) -> Agreement:
     n, m = x.shape if x.ndim == 2 else (0, 0)
     if n < 2 or m < 2:
         return Agreement(np.nan, np.nan, np.nan, n, m)
+    from scipy import stats  # on use: scipy.stats is the slowest import of a start
+
     ranks = stats.rankdata(-x, method="average", axis=1)  # most points = rank 1
     rank_sums = ranks.sum(axis=0)
     s = float(np.sum((rank_sums - n * (m + 1) / 2.0) ** 2))
@@ -126,6 +127,8 @@ def kendall_w(points: np.ndarray) -> Agreement:
         return Agreement(np.nan, np.nan, np.nan, n, m)
     w = 12.0 * s / denominator
     chi2 = n * (m - 1) * w
+    from scipy import stats  # on use: scipy.stats is the slowest import of a start
+
     p = float(stats.chi2.sf(chi2, m - 1))
     return Agreement(float(w), float(chi2), p, n, m)
 
@@ -142,6 +145,8 @@ def pool_priorities(points: np.ndarray, missions: Sequence[int] = MISSIONS) -> P
         return PooledPriorities(tuple(missions), 0, nan, nan, nan, nan, nan, nan, kendall_w(x), ())
     mean = x.mean(axis=0)
     median = rescale_to_100(np.median(x, axis=0))
+    from scipy import stats  # on use: scipy.stats is the slowest import of a start
+
     trimmed = rescale_to_100(stats.trim_mean(x, TRIM, axis=0))
     q1, q3 = np.percentile(x, [25, 75], axis=0)
     iqr = q3 - q1
