@@ -50,9 +50,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def streamlit_argv(script: str, port: int, *options: str) -> list[str]:
-    """The command line of a headless server for ``script`` on 127.0.0.1:``port``."""
-    return [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
+def streamlit_argv(script: str, port: int, *options: str, preload: bool = False) -> list[str]:
+    """The command line of a headless server for ``script`` on 127.0.0.1:``port``.
+
+    ``preload``: through ``lupserve.replica``, which loads the data before it opens the port.
+    """
+    command = ["lupserve.replica"] if preload else ["streamlit", "run"]
+    return [sys.executable, "-m", *command, script, "--server.headless=true",
             "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
             "--server.fileWatcherType=none", "--server.runOnSave=false", *options]
 
@@ -124,7 +128,7 @@ class Server:
 
 
 def launch(script: str = "app.py", *options: str, port: int | None = None, log_dir: str = "lupe-streamlit",
-           env: Mapping[str, str] | None = None, new_session: bool = False) -> Server:
+           env: Mapping[str, str] | None = None, new_session: bool = False, preload: bool = False) -> Server:
     """Start a server without waiting for it; its output goes to a log under the temporary folder.
 
     ``new_session``: its own process group, so a Ctrl+C meant for a supervisor (``make serve``)
@@ -136,7 +140,7 @@ def launch(script: str = "app.py", *options: str, port: int | None = None, log_d
     log = folder / f"{Path(script).stem}-{port}.log"
     with log.open("wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(streamlit_argv(script, port, *options), cwd=ROOT, stdout=out,
+        proc = subprocess.Popen(streamlit_argv(script, port, *options, preload=preload), cwd=ROOT, stdout=out,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 env=None if env is None else {**os.environ, **env}, start_new_session=new_session)
     return Server(proc, port, started, log)

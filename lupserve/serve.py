@@ -127,7 +127,8 @@ class Deployment:
     # ----- replicas -------------------------------------------------------------------------
 
     def _launch(self, name: str) -> Server:
-        return launch(self.script, port=self.ports[name], log_dir=str(self.folder), env=self.env, new_session=True)
+        return launch(self.script, port=self.ports[name], log_dir=str(self.folder), env=self.env, new_session=True,
+                      preload=True)
 
     def launch_replica(self, name: str) -> Server:
         """Start replica ``name``'s process on its port without waiting (``admit`` puts it in rotation)."""

@@ -1,0 +1,54 @@
+"""One app replica: load the data and what every page imports first, then open the port.
+
+``streamlit run`` answers ``/_stcore/health`` half a second after it starts but loads the data on
+its first page, seconds later, so a load balancer that trusts the health check sends people to a
+replica that is not ready. ``python -m lupserve.replica app.py [streamlit options]`` loads them in
+the same process before Streamlit starts, so "healthy" means ready: the first page is only the
+page's own work. The shared caches filled here are the ones the pages read (``lupui.cache``).
+
+Libraries that only some pages need (scipy.stats for trends, openpyxl, reportlab and python-pptx
+for uploads and exports) are left to the first page that asks for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import time
+
+# What a first page imports beyond the core (the pages' shared UI modules).
+PAGE_MODULES = ("lupui.frame", "lupui.view", "lupui.render", "lupui.tables", "lupui.headline", "lupui.vega",
+                "lupui.place_search", "lupui.welcome")
+
+
+def preload() -> float:
+    """Import the page modules and fill the process-wide data caches; seconds it took."""
+    started = time.perf_counter()
+    # Outside a page run Streamlit warns that there is no script context; here that is expected.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    for name in PAGE_MODULES:
+        importlib.import_module(name)
+    from lupui import cache
+
+    cache.dataset()
+    cache.picker_options()
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0].startswith("-"):
+        print("usage: python -m lupserve.replica app.py [streamlit run options]", file=sys.stderr)
+        return 2
+    seconds = preload()
+    print(f"[replica] data and page modules loaded in {seconds:.2f} s; starting the server", file=sys.stderr,
+          flush=True)
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", *args]
+    return cli.main()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,46 @@
+"""``python -m lupserve.replica``: a replica's health check answers only once the data is loaded.
+
+HAProxy (and the systemd unit in docs/deploy.md) put a replica in rotation as soon as
+``/_stcore/health`` says ok, so that answer must mean the replica can draw a page without first
+loading the data for its visitor.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from bench.wsclient import StSession
+from lupserve.procs import ROOT, health_ok, launch, run_async
+
+LOADED = "[replica] data and page modules loaded"
+
+
+def test_health_answers_only_after_the_data_is_loaded() -> None:
+    server = launch("app.py", preload=True, log_dir="lupe-replica-test")
+    try:
+        deadline = time.monotonic() + 120
+        while not health_ok(server.url, timeout=0.5):
+            assert server.proc.poll() is None, server.log.read_text()
+            assert time.monotonic() < deadline, "the replica never became healthy"
+            time.sleep(0.01)
+        assert LOADED in server.log.read_text(), "healthy before the data was loaded"
+
+        async def first_page() -> list[str]:
+            session = await StSession(server.port, query_string="area=E08000030").connect()
+            try:
+                return (await session.first_run(timeout=60)).headings
+            finally:
+                await session.close()
+
+        assert "Walsall" in run_async(first_page())
+    finally:
+        server.stop()
+
+
+def test_without_a_script_it_says_how_to_use_it() -> None:
+    out = subprocess.run([sys.executable, "-m", "lupserve.replica"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 2
+    assert "usage: python -m lupserve.replica app.py" in out.stderr
