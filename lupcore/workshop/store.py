@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,10 @@ DEFAULT_PATH = ROOT / "var" / "workshop.sqlite3"
 ENV_URL = "LUPE_DATABASE_URL"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+# Connections per replica: POOL_SIZE kept open, up to MAX_OVERFLOW more at a peak (docs/deploy.md sizes them).
+POOL_SIZE_VAR, MAX_OVERFLOW_VAR = "LUPE_DB_POOL_SIZE", "LUPE_DB_MAX_OVERFLOW"
+POOL_DEFAULTS = {POOL_SIZE_VAR: 5, MAX_OVERFLOW_VAR: 10}
+POOL_LIMITS = {POOL_SIZE_VAR: (1, 100), MAX_OVERFLOW_VAR: (0, 200)}
 
 metadata = sa.MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -125,16 +130,29 @@ def _sqlite_pragmas(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def pool_settings(environ: Mapping[str, str] = os.environ) -> dict[str, int]:
+    """``pool_size`` and ``max_overflow`` from the environment (defaults 5 and 10); a bad value stops the start."""
+    settings = {}
+    for var, default in POOL_DEFAULTS.items():
+        text = environ.get(var, "").strip()
+        low, high = POOL_LIMITS[var]
+        if text and not (text.isdigit() and low <= int(text) <= high):
+            raise ValueError(f"{var}={text!r}: give a whole number from {low} to {high}")
+        settings["pool_size" if var == POOL_SIZE_VAR else "max_overflow"] = int(text) if text else default
+    return settings
+
+
 def create_engine(url: str | None = None) -> Engine:
-    """An engine with pool settings fit for one Streamlit process serving a room of 50."""
+    """An engine with a pool per process (5 + 10 by default: a room of 50 on one replica)."""
     url = database_url(url)
+    pool = pool_settings()
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, pool_size=5, max_overflow=10, pool_timeout=30,
+        engine = sa.create_engine(url, **pool, pool_timeout=30,
                                   connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
         _sqlite_pragmas(engine)
         return engine
     # connect_timeout: a database that does not answer is a short wait and a plain message (retry.py), not a hang
-    return sa.create_engine(url, pool_size=5, max_overflow=10, pool_timeout=30, pool_pre_ping=True,
+    return sa.create_engine(url, **pool, pool_timeout=30, pool_pre_ping=True,
                             pool_recycle=1800, connect_args={"connect_timeout": 5})
 
 

@@ -10,7 +10,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from lupcore.workshop import codes, participation as wp, results as wr, service as ws
-from lupcore.workshop.store import answers, current_revision, metadata, open_store, participants, rooms
+from lupcore.workshop.store import (
+    answers,
+    create_engine,
+    current_revision,
+    metadata,
+    open_store,
+    participants,
+    pool_settings,
+    rooms,
+)
 
 VOCAB = ws.Vocabulary(metrics=frozenset({"gva_per_hour", "employment_rate", "healthy_life_exp", "crime_rate"}))
 
@@ -203,3 +212,26 @@ def test_tokens_never_start_with_a_dash_and_codes_use_the_safe_alphabet() -> Non
     drawn = "".join(codes.new_code() for _ in range(500))
     assert set(drawn) <= set(codes.ALPHABET) and not set(drawn) & set("0O1IL")
     assert codes.normalise_code(" k7m-q2d ") == "K7MQ2D" and codes.normalise_code("K7MQ2O") is None
+
+
+def test_the_pool_is_sized_from_the_environment(workshop_db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An operator sizes each replica's connections (docs/deploy.md: replicas × (size + overflow))."""
+    monkeypatch.setenv("LUPE_DB_POOL_SIZE", "3")
+    monkeypatch.setenv("LUPE_DB_MAX_OVERFLOW", "0")
+    engine = create_engine(workshop_db_url)
+    try:
+        assert engine.pool.size() == 3
+        held = [engine.connect() for _ in range(3)]
+        assert engine.pool.checkedout() == 3 and engine.pool.overflow() == 0  # three open, none beyond the size
+        for conn in held:
+            conn.close()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(("var", "value"), [("LUPE_DB_POOL_SIZE", "0"), ("LUPE_DB_POOL_SIZE", "five"),
+                                            ("LUPE_DB_MAX_OVERFLOW", "-1"), ("LUPE_DB_MAX_OVERFLOW", "1e9")])
+def test_a_bad_pool_size_stops_the_start_with_one_sentence(var: str, value: str) -> None:
+    with pytest.raises(ValueError, match=f"^{var}=.*whole number"):
+        pool_settings({var: value})
+    assert pool_settings({}) == {"pool_size": 5, "max_overflow": 10}
