@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Iterable
 
 import pandas as pd
@@ -52,7 +53,7 @@ def status_table(table: pd.DataFrame | pa.Table, *, presenter: bool = False,
     shows a plain table (styled by ``PRESENTER_CSS``) with only ``presenter_columns``.
     """
     if presenter:
-        frame = table.to_pandas() if isinstance(table, pa.Table) else table
+        frame = as_frame(table)
         if presenter_columns is not None:
             frame = frame[[c for c in presenter_columns if c in frame.columns]]
         st.table(status_styled(frame).hide(axis="index"))
@@ -62,8 +63,29 @@ def status_table(table: pd.DataFrame | pa.Table, *, presenter: bool = False,
 
 def status_styled(table: pd.DataFrame | pa.Table) -> Styler:
     """Any table with status cells, each coloured with its shape and word (the one helper every table uses)."""
-    frame = table.to_pandas() if isinstance(table, pa.Table) else table
-    return frame.style.map(rag_cell_style)
+    return as_frame(table).style.map(rag_cell_style)
+
+
+_FRAMES: dict[int, pd.DataFrame] = {}  # by id() of a live Arrow table (tables are not hashable)
+
+
+def as_frame(table: pd.DataFrame | pa.Table) -> pd.DataFrame:
+    """A cached Arrow table (the same object on every rerun) as pandas, converted once and kept while it lives.
+
+    List cells (a trend's values) become Python lists: Streamlit turns every cell of a styled table into
+    text on each rerun, and NumPy prints an array twenty times slower than Python prints a list.
+    Shared between sessions, so read-only (a Styler copies what it changes).
+    """
+    if not isinstance(table, pa.Table):
+        return table
+    frame = _FRAMES.get(id(table))
+    if frame is None:
+        frame = table.to_pandas()
+        for name in (f.name for f in table.schema if pa.types.is_list(f.type)):
+            frame[name] = table.column(name).to_pylist()
+        _FRAMES[id(table)] = frame
+        weakref.finalize(table, _FRAMES.pop, id(table), None)  # forgotten with the table, before its id is reused
+    return frame
 
 
 BASE_CSS = """
