@@ -28,8 +28,9 @@ from bench.registry import figure
 from bench.wsclient import StSession
 from lupserve.serve import Deployment
 
-REPLICAS = (1, 2)
-PEOPLE = (50, 100, 200)
+# LUPE_SCALE_REPLICAS=2 LUPE_SCALE_PEOPLE=50 runs a part (e.g. to try the replica restart alone).
+REPLICAS = tuple(int(n) for n in os.environ.get("LUPE_SCALE_REPLICAS", "1,2").split(","))
+PEOPLE = tuple(int(n) for n in os.environ.get("LUPE_SCALE_PEOPLE", "50,100,200").split(","))
 STEADY_S = 20.0
 STAMPEDE_PEOPLE = 50
 ROOM_SIZE = 50

@@ -12,6 +12,7 @@ for uploads and exports) are left to the first page that asks for them.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import sys
@@ -23,16 +24,28 @@ PAGE_MODULES = ("lupui.frame", "lupui.view", "lupui.render", "lupui.tables", "lu
 
 
 def preload() -> float:
-    """Import the page modules and fill the process-wide data caches; seconds it took."""
-    started = time.perf_counter()
-    # Outside a page run Streamlit warns that there is no script context; here that is expected.
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
-    for name in PAGE_MODULES:
-        importlib.import_module(name)
-    from lupui import cache
+    """Import the page modules and fill the process-wide data caches; seconds it took.
 
-    cache.dataset()
-    cache.picker_options()
+    The 180,000 objects this creates live as long as the process, so they are moved out of the
+    garbage collector's sight (``gc.freeze``): a full collection then looks only at what pages create
+    (about 5 ms instead of 0.2-0.5 s with every session waiting), and the collector stays off while
+    they are made (it would walk the growing heap again and again).
+    """
+    started = time.perf_counter()
+    gc.disable()
+    try:
+        # Outside a page run Streamlit warns that there is no script context; here that is expected.
+        logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+        for name in PAGE_MODULES:
+            importlib.import_module(name)
+        from lupui import cache
+
+        cache.dataset()
+        cache.picker_options()
+        gc.collect()
+        gc.freeze()
+    finally:
+        gc.enable()
     return time.perf_counter() - started
 
 

@@ -44,3 +44,14 @@ def test_without_a_script_it_says_how_to_use_it() -> None:
                          timeout=60)
     assert out.returncode == 2
     assert "usage: python -m lupserve.replica app.py" in out.stderr
+
+
+def test_preload_hides_the_long_lived_objects_from_the_collector_and_leaves_it_on() -> None:
+    """After ``preload`` a full collection walks only what pages create, not the data and the libraries."""
+    code = ("import gc; from lupserve.replica import preload; preload(); "
+            "gc.collect(); "
+            "print(gc.isenabled(), gc.get_freeze_count(), len(gc.get_objects()))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    enabled, frozen, tracked = out.stdout.split()
+    assert enabled == "True"
+    assert int(frozen) > 100_000 and int(tracked) < int(frozen) / 10, (frozen, tracked)
