@@ -32,7 +32,7 @@ $(VENV)/.dev: requirements-dev.txt requirements-data.txt $(VENV)/.runtime
 	touch $@
 
 run: $(VENV)/.runtime  ## start the app on http://localhost:8501 with the committed data
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m lupserve.replica app.py --server.port $(PORT)
 
 serve: $(VENV)/.runtime  ## REPLICAS app processes behind HAProxy on http://localhost:8080, PostgreSQL from LUPE_DATABASE_URL
 	$(BIN)/python -m lupserve --replicas $(REPLICAS) --port $(SERVE_PORT)

@@ -34,6 +34,8 @@ def preload() -> float:
     started = time.perf_counter()
     gc.disable()
     try:
+        import streamlit  # noqa: F401  (before its logger is quietened: importing it sets its loggers' levels)
+
         # Outside a page run Streamlit warns that there is no script context; here that is expected.
         logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
         for name in PAGE_MODULES:
