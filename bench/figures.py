@@ -191,11 +191,13 @@ async def _burst_cpu(server: Server) -> float:
 @functools.cache
 def _cpu_per_rerun() -> dict[str, float]:
     """Both GC settings, alternated (off, on, off, on, …) so drift on a shared machine hits both; medians."""
-    variants = {"gc_off": (), "gc_on": ("--runner.postScriptGC=true",)}
+    gc_on = ("--runner.postScriptGC=true",)
+    variants = {"gc_off": ((), False), "gc_on": (gc_on, False), "replica_gc_off": ((), True),
+                "replica_gc_on": (gc_on, True)}
     runs: dict[str, list[float]] = {name: [] for name in variants}
     for repeat in range(CPU_REPEATS):
-        for name, options in variants.items():
-            with streamlit("app.py", *options) as server:
+        for name, (options, preload) in variants.items():
+            with streamlit("app.py", *options, preload=preload) as server:
                 runs[name].append(asyncio.run(_burst_cpu(server)))
             progress(f"cpu per rerun {name} (repeat {repeat + 1}/{CPU_REPEATS}): {runs[name][-1]:.1f} ms")
     return {name: statistics.median(values) for name, values in runs.items()}
@@ -211,3 +213,15 @@ def server_cpu_per_rerun() -> float:
 def server_cpu_per_rerun_gc_on() -> float:
     """The same burst with Streamlit's default ``--runner.postScriptGC=true``: the cost the config avoids."""
     return _cpu_per_rerun()["gc_on"]
+
+
+@figure("server_cpu_per_rerun_replica", "ms")
+def server_cpu_per_rerun_replica() -> float:
+    """The same burst on a server started as ``make serve`` starts replicas (``lupserve.replica``, gc.freeze)."""
+    return _cpu_per_rerun()["replica_gc_off"]
+
+
+@figure("server_cpu_per_rerun_replica_gc_on", "ms")
+def server_cpu_per_rerun_replica_gc_on() -> float:
+    """A replica with ``postScriptGC`` on: what a full collection after every run costs once the data is frozen."""
+    return _cpu_per_rerun()["replica_gc_on"]

@@ -16,7 +16,10 @@ __all__ = ["ROOT", "Server", "free_port", "streamlit"]
 
 
 @contextmanager
-def streamlit(script: str = "app.py", *options: str, wait: bool = True) -> Iterator[Server]:
-    """A headless server for ``script`` (relative to the repo root) with extra ``--option=value`` flags."""
-    with _streamlit(script, *options, wait=wait, log_dir="lupe-bench", keep_log=False) as server:
+def streamlit(script: str = "app.py", *options: str, wait: bool = True, preload: bool = False) -> Iterator[Server]:
+    """A headless server for ``script`` (relative to the repo root) with extra ``--option=value`` flags.
+
+    ``preload``: started as a replica is (``lupserve.replica``: data loaded and frozen out of the collector's sight).
+    """
+    with _streamlit(script, *options, wait=wait, log_dir="lupe-bench", keep_log=False, preload=preload) as server:
         yield server

@@ -148,13 +148,13 @@ def launch(script: str = "app.py", *options: str, port: int | None = None, log_d
 
 @contextmanager
 def streamlit(script: str = "app.py", *options: str, wait: bool = True, log_dir: str = "lupe-streamlit",
-              keep_log: bool = True, env: Mapping[str, str] | None = None) -> Iterator[Server]:
+              keep_log: bool = True, env: Mapping[str, str] | None = None, preload: bool = False) -> Iterator[Server]:
     """A headless server for ``script`` (relative to the repo root) with extra ``--option=value`` flags.
 
     Stopped on exit. With ``keep_log=False`` the log is deleted after a run without an exception
     (a failed run keeps its log for the error message).
     """
-    server = launch(script, *options, log_dir=log_dir, env=env)
+    server = launch(script, *options, log_dir=log_dir, env=env, preload=preload)
     try:
         if wait:
             server.wait_healthy()
