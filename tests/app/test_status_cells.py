@@ -59,3 +59,23 @@ def test_scorecard_caption_states_changed_weights() -> None:
     assert "Weights: Equal, changed: Mission 4: Digital connectivity ×3" in caption, caption
     plain = open_page("pages/1_Scorecard.py", area=WALSALL).caption[0].value
     assert plain.endswith("Weights: Equal"), plain
+
+
+def test_a_cached_arrow_table_is_converted_once_and_its_lists_stay_lists() -> None:
+    """The Scorecard's cached tables are styled on every rerun; their pandas form is made once per table."""
+    import gc
+
+    import pyarrow as pa
+
+    from lupui import render
+
+    table = pa.table({"Metric": ["Pay", "Jobs"], "Status": ["✖ Red", "– Not rated"],
+                      "Trend": pa.array([[1.0, 2.5], []], type=pa.list_(pa.float64()))})
+    frame = render.as_frame(table)
+    assert render.as_frame(table) is frame  # the second rerun reuses it
+    assert frame["Trend"].tolist() == [[1.0, 2.5], []] and isinstance(frame["Trend"][0], list)
+    assert render.as_frame(pa.table({"Metric": ["Pay"]})) is not frame
+    key = id(table)
+    del table
+    gc.collect()
+    assert key not in render._FRAMES  # forgotten with its table, so a reused id cannot find a stale frame
