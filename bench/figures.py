@@ -77,17 +77,38 @@ async def _first_render(port: int) -> RunResult:
     return result
 
 
+@functools.cache
+def _cold_starts() -> dict[str, tuple[float, float]]:
+    """(seconds, CPU seconds) from launch to the first ``?area=`` run finished, medians of ``COLD_RUNS``,
+    for ``streamlit run`` and for a replica (``lupserve.replica``), alternated so drift hits both."""
+    runs: dict[str, list[tuple[float, float]]] = {"streamlit": [], "replica": []}
+    for i in range(COLD_RUNS):
+        for name in runs:
+            with streamlit("app.py", wait=False, preload=name == "replica") as server:
+                server.wait_healthy(poll=0.01)
+                asyncio.run(_first_render(server.port))
+                runs[name].append((_elapsed(server), server.cpu_seconds()))
+            progress(f"cold start {name} run {i + 1}/{COLD_RUNS}: {runs[name][-1][0]:.2f} s, "
+                     f"{runs[name][-1][1]:.2f} s of CPU")
+    return {name: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v)) for name, v in runs.items()}
+
+
 @figure("cold_start_to_first_render", "s")
 def cold_start_to_first_render() -> float:
     """Median of 3: from launching ``streamlit run app.py`` to the first ``?area=`` run finishing (websocket client)."""
-    runs = []
-    for i in range(COLD_RUNS):
-        with streamlit("app.py", wait=False) as server:
-            server.wait_healthy(poll=0.01)
-            asyncio.run(_first_render(server.port))
-            runs.append(_elapsed(server))
-        progress(f"cold start run {i + 1}/{COLD_RUNS}: {runs[-1]:.2f} s")
-    return statistics.median(runs)
+    return _cold_starts()["streamlit"][0]
+
+
+@figure("cold_start_to_first_render_replica", "s")
+def cold_start_to_first_render_replica() -> float:
+    """The same from launching ``python -m lupserve.replica app.py`` (data loaded before the port opens)."""
+    return _cold_starts()["replica"][0]
+
+
+@figure("cold_start_cpu_replica", "s")
+def cold_start_cpu_replica() -> float:
+    """CPU the replica spends from launch to its first page drawn: its wall time on a free core."""
+    return _cold_starts()["replica"][1]
 
 
 def _elapsed(server: Server) -> float:
