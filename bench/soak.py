@@ -1,8 +1,8 @@
 """``make soak``: 50 simulated people for 10 minutes through HAProxy with two replicas on PostgreSQL.
 
 Reports errors (aim: none) and each process's resident-memory growth after a warm-up (aim: under
-10%; the median of the first minute after it against the median of the last minute), as ``name: value unit`` lines on stdout (progress on stderr). People act every 2-6 s on the
-page mix of ``bench/crowd.py`` (half of them workshop participants in one room answering, with a
+10%; the median of the first minute after it against the median of the last minute), as
+``name: value unit`` lines on stdout (progress on stderr). People act every 2-6 s on the page mix of ``bench/crowd.py`` (half of them workshop participants in one room answering, with a
 projector refreshing), and after each action one in twenty browsers closes the page and opens it
 again later (a phone that sleeps), so sessions come and go and abandoned ones must be freed
 (Streamlit keeps a disconnected session for ``server.disconnectedSessionTTL``, 120 s).
@@ -82,7 +82,8 @@ def main() -> int:
             continue
         # A minute's median at each end: single samples catch a burst of concurrent runs (+30 MB for a moment).
         window = max(1, int(60 / SAMPLE_S))
-        base, end, peak = statistics.median(after_warm_up[:window]), statistics.median(after_warm_up[-window:]), max(after_warm_up)
+        base, end = statistics.median(after_warm_up[:window]), statistics.median(after_warm_up[-window:])
+        peak = max(after_warm_up)
         growth = (end - base) / base * 100
         worst = max(worst, growth) if name != "haproxy" else worst
         print(f"soak_rss_{name}_after_warm_up: {base / 2**20:.0f} MB")
