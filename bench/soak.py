@@ -2,8 +2,9 @@
 
 Reports errors (aim: none) and each process's resident-memory growth after a warm-up (aim: under
 10%; the median of the first minute after it against the median of the last minute), as
-``name: value unit`` lines on stdout (progress on stderr). People act every 2-6 s on the page mix of ``bench/crowd.py`` (half of them workshop participants in one room answering, with a
-projector refreshing), and after each action one in twenty browsers closes the page and opens it
+``name: value unit`` lines on stdout (progress on stderr). People act every 2-6 s on the page mix
+of ``bench/crowd.py`` (half of them workshop participants in one room answering, with a projector
+refreshing), and after each action one in twenty browsers closes the page and opens it
 again later (a phone that sleeps), so sessions come and go and abandoned ones must be freed
 (Streamlit keeps a disconnected session for ``server.disconnectedSessionTTL``, 120 s).
 ``LUPE_SOAK_S`` shortens the run (to try it); the warm-up is the first fifth of the run, at most 120 s.
