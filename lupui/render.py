@@ -85,6 +85,8 @@ a:focus-visible, summary:focus-visible, [role="tab"]:focus-visible {outline: 3px
 :is([data-testid="stTextInputRootElement"], [data-testid="stNumberInputContainer"], [data-testid="stTextAreaRootElement"],
     [data-baseweb="select"], [data-baseweb="input"], [data-baseweb="textarea"]):focus-within {
   outline: 3px solid #0072B2; outline-offset: 1px}
+:is([data-testid="stSelectbox"], [data-testid="stMultiSelect"]) div:has(> input:focus) {
+  outline: 3px solid #0072B2; outline-offset: 1px}
 @media (max-width: 640px) {
   .rag-badge {white-space: normal}
   /* Phone: a Markdown table's rows stack (metric in bold, then its cells) instead of running off the screen. */

@@ -29,14 +29,15 @@ FOCUS_JS = """() => { const e = document.activeElement;
           testid: e.getAttribute('data-testid'), main: !!e.closest('[data-testid=stMain]'),
           sidebar: !!e.closest('[data-testid=stSidebar]')}; }"""
 # A visible focus indicator: an outline (not 'none', wider than 0, not transparent) or a box-shadow, on the
-# focused element or on the box drawn around it (text, number and select boxes draw it on their wrapper).
+# focused element or on the box drawn around it (text, number and select boxes draw it on their wrapper or
+# on the input's parent).
 INDICATOR_JS = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
   const visible = el => { const s = getComputedStyle(el);
     const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && !/rgba\\(.*, 0\\)|transparent/.test(s.outlineColor);
     return ring ? `outline ${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}` : (s.boxShadow !== 'none' ? `box-shadow ${s.boxShadow}` : null); };
   const box = e.closest('[data-testid=stTextInputRootElement], [data-testid=stNumberInputContainer], '
                         + '[data-testid=stTextAreaRootElement], [data-baseweb=select], [data-baseweb=input]');
-  return visible(e) || (box && visible(box)); }"""
+  return visible(e) || (box && visible(box)) || (e.tagName === 'INPUT' && visible(e.parentElement)); }"""
 
 
 def focused(page: Page) -> Focus:
@@ -49,7 +50,10 @@ def _label(f: Focus) -> str:
 
 
 def tab_to(page: Page, target: Callable[[Focus], bool], what: str, max_presses: int = 60, key: str = "Tab") -> Focus:
-    """Press ``key`` until ``target(focused element)`` holds; fail listing every stop focus made on the way."""
+    """Press ``key`` until ``target(focused element)`` holds (at once if it does); fail listing every stop on the way."""
+    now = focused(page)
+    if target(now):  # already there (Tab out of a box lands on the next control)
+        return now
     visited: list[str] = []
     for _ in range(max_presses):
         page.keyboard.press(key)
@@ -111,3 +115,58 @@ def test_choose_an_area_from_the_home_page_by_keyboard(app_url: str, open_app: C
     score = main.get_by_test_id("stMetric").filter(has_text="Levelling Up score").get_by_test_id("stMetricValue")
     expect(score).to_have_text(re.compile(r"^\d+\.\d$"))
     expect(page).to_have_url(re.compile(rf"/Scorecard\?.*area={WALSALL}"))
+
+
+def test_change_a_weight_and_see_the_scorecard_change(app_url: str, open_app: Callable[[str], Page]) -> None:
+    page = open_app(f"{app_url}/Weights?area={WALSALL}")
+    main = page.get_by_test_id("stMain")
+    preview = main.get_by_test_id("stMetric").filter(has_text="Levelling Up score").get_by_test_id("stMetricValue")
+    expect(preview).to_have_text(re.compile(r"^\d+\.\d$"))
+    before = preview.inner_text()
+    settled(page)
+    tab_to(page, named("^Mission 1: Living standards$", main=True), "the Mission 1 weight slider", 80)
+    ring = assert_focus_visible(page)
+    for _ in range(8):  # 1.00 -> 3.00 in steps of 0.25
+        page.keyboard.press("ArrowRight")
+    expect(preview).not_to_have_text(before, timeout=30_000)
+    settled(page)
+    after = preview.inner_text()
+    tab_to(page, named("Scorecard$", tag="A", main=False), "the Scorecard link in the menu", 120, key="Shift+Tab")
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(main.get_by_role("heading", level=1)).to_have_text("Scorecard: Walsall", timeout=30_000)
+    expect(main.get_by_text(re.compile(r"Weights: .*Living standards.*3"))).to_be_visible()
+    score = main.get_by_test_id("stMetric").filter(has_text="Levelling Up score").get_by_test_id("stMetricValue")
+    expect(score).to_have_text(after)
+    assert after != before, ring
+
+
+def test_build_save_and_see_a_what_if_by_keyboard(app_url: str, open_app: Callable[[str], Page]) -> None:
+    page = open_app(f"{app_url}/What_if?area={WALSALL}")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", level=1)).to_have_text("What if: Walsall")
+    settled(page)
+    tab_to(page, named("^Change$", main=True), "the kind of change", 60)
+    assert_focus_visible(page)
+    page.keyboard.type("percentage", delay=30)  # the select box filters its options as you type
+    page.keyboard.press("Enter")
+    amount = main.get_by_role("spinbutton", name=re.compile("^Percent"))
+    expect(amount).to_be_visible(timeout=30_000)
+    settled(page)
+    tab_to(page, named("^Percent", tag="INPUT", main=True), "the percentage box", 10)
+    page.keyboard.type("10")
+    page.keyboard.press("Tab")  # leaving the box commits the number
+    settled(page)
+    tab_to(page, named("Add$", tag="BUTTON", main=True), "the Add button", 10)
+    page.keyboard.press("Enter")
+    expect(main.get_by_text(re.compile(r": \+10%|10% (higher|more)"))).to_be_visible(timeout=30_000)
+    settled(page)
+    tab_to(page, named("Save scenario$", tag="BUTTON", main=True), "the Save scenario button", 30)
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(main.get_by_role("heading", name="The changes")).to_be_visible(timeout=60_000)
+    expect(main.get_by_role("radiogroup", name="Scenario")).to_contain_text("Scenario A")
+    score = main.get_by_test_id("stMetric").filter(has_text="Levelling Up score")
+    expect(score.get_by_test_id("stMetricValue")).to_have_text(re.compile(r"^\d+\.\d$"))
+    expect(score.get_by_test_id("stMetricDelta")).to_have_text(re.compile(r"^[-−]?\d+(\.\d)?$"))
+    expect(page).to_have_url(re.compile(r"[?&]scen=Scenario\+A~[a-z0-9_]+%3D%2B10%25"))
