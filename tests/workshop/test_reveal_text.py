@@ -52,5 +52,8 @@ def test_the_reveal_shows_the_sentence_under_its_chart_with_the_chart_named(work
     (text,) = [m.value for m in at.markdown if m.value.startswith("Each dot is one person's points")]
     assert "(3 people)" in text and "Most points went to 1." in text and "(mean 53.3)" in text
     assert "fewest to" in text and "Kendall's W" in text
+    charts = at.get("vega_lite_chart")  # the chart's accessible name (its aria-label in the browser)
+    assert [c.proto.alt for c in charts] == ["Dot chart of the points 3 people gave each of the 12 missions, with the "
+                                             "room's mean as a tick. Described below; the table above gives the numbers."]
     rooms.store.clear()
     rooms._results.clear()
