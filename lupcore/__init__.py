@@ -63,13 +63,14 @@ from lupcore.foresight import (
     scenario_frame,
     scenarios_from_view,
     simulate,
+    trend_sentence,
 )
 
 # Numbers as people read them
 from lupcore.format import format_number, format_value, ordinal
 
 # Maps
-from lupcore.maps import LAYER_KINDS, NO_DATA, RAG_COLOURS, RAG_WORDS, lookup_expression, map_layer
+from lupcore.maps import LAYER_KINDS, NO_DATA, RAG_COLOURS, RAG_WORDS, lookup_expression, map_layer, map_sentence
 from lupcore.model import CAPITALS, LOCAL_CONTROL_WEIGHT, Area, IndicatorMeta, LocalControl, Polarity, Rag, Role
 
 # Peers
@@ -96,12 +97,15 @@ from lupcore.scoring import (
     Summary,
     anonymised_names,
     assemble,
+    heatmap_sentence,
     local_parts,
     peer_table,
     rag_text,
     score_heatmap,
     side_by_side,
     spine_frame,
+    spine_sentence,
+    spine_table,
     summarise,
 )
 
@@ -210,6 +214,7 @@ __all__ = [
     "LocalParts",
     "lookup_expression",
     "map_layer",
+    "map_sentence",
     "MAX_BYTES",
     "MAX_COMPARE",
     "MAX_CUSTOM_PEERS",
@@ -236,6 +241,7 @@ __all__ = [
     "profile",
     "progress_frame",
     "project_metric",
+    "trend_sentence",
     "Projection",
     "Rag",
     "RAG_COLOURS",
@@ -254,6 +260,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioResult",
     "scenarios_from_view",
+    "heatmap_sentence",
     "score_heatmap",
     "Scorecard",
     "Summary",
@@ -264,6 +271,8 @@ __all__ = [
     "simulate",
     "spine_chart",
     "spine_frame",
+    "spine_sentence",
+    "spine_table",
     "SPINE_LEGEND",
     "summarise",
     "TARGET_PRESETS",

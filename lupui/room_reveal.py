@@ -14,7 +14,8 @@ import streamlit as st
 from lupcore.workshop import results as wr, service as ws
 from lupcore.workshop.pooling import CONTROL_LEVELS, MISSIONS, POOLING_METHODS
 from lupcore.workshop.reveal import results_payload
-from lupui import cache
+from lupcore.workshop.reveal_text import priorities_sentence
+from lupui import cache, chart_text
 from lupui.rooms import RAG_MARK, REFRESH, SHORT, STATE_LABEL, choices, plain, results, scorecard, who_label
 
 
@@ -108,8 +109,11 @@ def _reveal_priorities(res: wr.Results, doc: dict, names: dict[int, str]) -> Non
                      yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])))
              .transform_calculate(jitter="sqrt(-2*log(random()))*cos(2*PI*random())/3"))
     ticks = alt.Chart(means).mark_tick(color="#D55E00", thickness=3, size=22).encode(x=alt.X("Mean:Q", title="Points"), y=alt.Y("Mission:N", sort=order))
-    st.altair_chart((chart + ticks).properties(height=36 * 12), width="stretch")
+    st.altair_chart((chart + ticks).properties(height=36 * 12), width="stretch",
+                    alt=f"Dot chart of the points {p['responses']} people gave each of the 12 missions, with the "
+                        "room's mean as a tick. Described below; the table above gives the numbers.")
     st.caption("Each dot is one person's points; the orange tick is the room's mean.")
+    chart_text.describe(priorities_sentence(p, names))
     conv = p["convergence"]
     if conv:
         st.markdown("**Round 2: did the room converge?**")

@@ -7,9 +7,19 @@ peer set) comes back as a message, and the rest of the page keeps working.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from lupcore import Assembly, Engine, LocalParts, assemble, local_parts as core_local_parts, spine_frame
+from lupcore import (
+    Assembly,
+    Engine,
+    LocalParts,
+    assemble,
+    local_parts as core_local_parts,
+    spine_frame,
+    spine_sentence,
+    spine_table,
+)
 from lupui import cache, state, vega
 from lupui.frame import Context
 
@@ -34,6 +44,14 @@ def spine_spec(tier: str, local_key: str, key: str, peers: tuple[str, ...], area
     """The spine chart, built once per view and filter (Altair is slow to build) and never changed."""
     frame = spine_frame(_engine, area, list(ids))
     return vega.prepared(vega.spine_chart(frame)) if len(frame) else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def spine_words(tier: str, local_key: str, key: str, peers: tuple[str, ...], area: str,
+                ids: tuple[str, ...], _engine: Engine, area_name: str) -> tuple[str, pd.DataFrame]:
+    """The spine chart's text alternative: its sentence and its rows as a table (cached like the chart)."""
+    frame = spine_frame(_engine, area, list(ids))
+    return spine_sentence(frame, area_name), spine_table(frame)
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)

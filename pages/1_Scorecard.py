@@ -13,9 +13,9 @@ from lupcore import (
     settings_caption,
     weights_in_force,
 )
-from lupui import headline, layout, render, state, tables, vega
+from lupui import chart_text, headline, layout, render, state, tables, vega
 from lupui.frame import frame
-from lupui.view import current, spine_spec
+from lupui.view import current, spine_spec, spine_words
 
 ctx = frame("Scorecard")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
@@ -102,8 +102,10 @@ def every_metric(key: tuple, card: Scorecard, engine: Engine, presenter: bool) -
         spine = spine_spec(*key, ids, engine)
         if spine:
             spine = vega.for_projector(spine, presenter)
-            st.vega_lite_chart(spine.data, spine.spec, width="stretch")
+            sentence, rows = spine_words(*key, ids, engine, card.area.name)
+            st.vega_lite_chart(spine.data, spine.spec, width="stretch", alt=chart_text.spine_alt(card.area.name, len(rows)))
             st.caption(vega.SPINE_LEGEND)
+            chart_text.describe(sentence, rows)
     else:
         st.info("No metric matches the filters.")
 

@@ -7,9 +7,10 @@ import streamlit as st
 from lupcore import (
     LAYER_KINDS,
     map_layer,
+    map_sentence,
     tier_for,
 )
-from lupui import mapdeck, render, state
+from lupui import chart_text, mapdeck, render, state
 from lupui.frame import frame
 from lupui.view import current
 
@@ -51,9 +52,11 @@ if not is_district_level:
             "(outlined in black); its own scores and status are on the Scorecard.", icon=":material/info:")
 map_col, legend_col = st.columns([3, 1])
 with map_col:
-    event = st.pydeck_chart(deck, height=640, key="w_map_chart", on_select="rerun", selection_mode="single-object")
+    event = st.pydeck_chart(deck, height=640, key="w_map_chart", on_select="rerun", selection_mode="single-object",
+                            alt=chart_text.map_alt(layer.title))
     st.caption("Hover over an area's dot for its value and status; click a dot to make that area the locality (or "
                "use the picker in the sidebar). Black outline: the locality; blue outlines: its peers.")
+    chart_text.describe(map_sentence(layer, list(panel.names), area.name), chart_text.map_table(layer, panel.names))
 with legend_col:
     st.markdown("**Legend**")
     mapdeck.legend(layer)

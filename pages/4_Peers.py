@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from lupcore import anonymised_names, default_variables, ons_neighbours, peer_table, score_heatmap
-from lupui import peer_picker, render, vega
+from lupcore import anonymised_names, default_variables, heatmap_sentence, ons_neighbours, peer_table, score_heatmap
+from lupui import chart_text, peer_picker, render, vega
 from lupui.frame import frame
 from lupui.view import current
 
@@ -60,8 +60,9 @@ with tab_heat:
         heat = score_heatmap(engine, codes, names)
         order = [names[c] for c in codes]
         chart = vega.peer_heatmap(heat, order)
-        st.altair_chart(chart, width="stretch")
+        st.altair_chart(chart, width="stretch", alt=chart_text.heatmap_alt(names[area.code], len(order)))
         st.caption("Each cell is the metric's normalised score (higher is better after polarity); grey means no data.")
+        chart_text.describe(heatmap_sentence(heat, names[area.code]), chart_text.heatmap_table(heat, order))
 with tab_why:
     chosen = tuple(spec.variables or default_variables(ds))
     if view.anonymised:

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lupcore import display_label, format_value, load_history, parse_period
-from lupui import render, state
+from lupui import chart_text, render, state
 from lupui.forecasts import progress, projection
 from lupui.frame import frame
 from lupui.view import current
@@ -107,9 +107,10 @@ with right:
             rule = pd.DataFrame({"value": [outlook.value], "label": [outlook.label]})
             layers.append(alt.Chart(rule).mark_rule(color="#009E73", strokeDash=[2, 2]).encode(
                 y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.2f")]))
-        st.altair_chart(alt.layer(*layers).properties(height=340), width="stretch")
+        st.altair_chart(alt.layer(*layers).properties(height=340), width="stretch", alt=chart_text.trend_alt(meta, area.name))
         st.caption("Blue: published values. Orange: fitted trend (dashed) with 80% and 95% prediction ranges to "
                    f"{proj.horizon_label or 2030}. Green dashed line: target.")
+        chart_text.trend(meta, area.name, points, proj)
     render.bullets((outlook.text for outlook in proj.targets), f"**Projection.** {render.plain(proj.text)}")
     for note in (*proj.notes, *history.notes):
         st.caption(render.plain(note))
