@@ -6,11 +6,11 @@ re-scores changed values (``_whatif``, ``_improvement``); ``_uncertainty`` runs 
 """
 
 from lupcore.foresight._changes import ScenarioError, check_change, new_value, people_bases, people_text
-from lupcore.foresight._chart_text import trend_sentence
 from lupcore.foresight._improvement import Requirement, required_for_green, required_for_rank
 from lupcore.foresight._progress import AreaProgress, area_progress, metric_progress, progress_frame
 from lupcore.foresight._projection import RELAXED_LABEL, Projection, TargetOutlook, format_chance, project_metric
 from lupcore.foresight._rank_ensemble import RankEnsemble, rank_intervals, rank_runs, simulate
+from lupcore.foresight._trend_text import trend_sentence
 from lupcore.foresight._trends import TrendFit
 from lupcore.foresight._uncertainty import (
     DEFAULT_CONFIG,

@@ -3,7 +3,7 @@
 
 from lupcore.maps._colours import DIVERGING, NO_DATA, lookup_expression
 from lupcore.maps._layers import LAYER_KINDS, RAG_COLOURS, RAG_WORDS, map_layer
-from lupcore.maps._text import map_sentence
+from lupcore.maps._map_text import map_sentence
 
 __all__ = [
     "DIVERGING",

@@ -7,7 +7,7 @@ set areas side by side (``_comparison``, ``_spine``). ``_rescore`` re-scores cha
 """
 
 from lupcore.scoring._assembly import Assembly, LocalParts, NotScoredError, assemble, local_parts
-from lupcore.scoring._chart_text import heatmap_sentence, spine_sentence, spine_table
+from lupcore.scoring._chart_sentences import heatmap_sentence, spine_sentence, spine_table
 from lupcore.scoring._comparison import anonymised_names, peer_table, score_heatmap, side_by_side
 from lupcore.scoring._contrast import AA_TEXT, contrast_ratio
 from lupcore.scoring._normalise import (
