@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lupcore import MAX_COMPARE, anonymised_names, side_by_side
-from lupui import render, state
+from lupui import present, render, state
 from lupui.forecasts import intervals
 from lupui.frame import frame
 from lupui.view import current
@@ -20,7 +20,7 @@ chosen = [c for c in (view.compare or default) if c in names][:MAX_COMPARE]
 if area.code not in chosen:
     chosen = [area.code, *chosen][:MAX_COMPARE]
 
-if not view.presenter:
+if present.controls():
     c1, c2, c3 = st.columns([3, 1, 1])
     if view.anonymised:  # the picker would name the lettered areas; choose them before anonymising
         c1.caption("Anonymised: switch anonymised mode off to change which areas are compared.")
