@@ -54,7 +54,8 @@ def status_table(table: pd.DataFrame | pa.Table | Styler, *, presenter: bool = F
     """
     if presenter:
         if isinstance(table, Styler):
-            styled = table
+            hidden = [c for c in table.data.columns if presenter_columns is not None and c not in presenter_columns]
+            styled = table.hide(hidden, axis="columns") if hidden else table
         else:
             frame = table.to_pandas() if isinstance(table, pa.Table) else table
             if presenter_columns is not None:
@@ -67,8 +68,9 @@ def status_table(table: pd.DataFrame | pa.Table | Styler, *, presenter: bool = F
 
 
 # Break opportunities inside a number phrase: the space after a number before its unit or ordinal bracket
-# ("3,876 per", "10.5 minutes", "232nd (196th"), after "per" before a number, and after a dash between numbers.
-_JOIN_AFTER_NUMBER = re.compile(r"(?<=\d) (?=[a-z%£(])|(?<=\d[snrt][tdh]) (?=\()|(?<=\bper) (?=[\d£])")
+# ("3,876 per", "10.5 minutes", "232nd (196th", "10th of"), after "per" or "of" before a number, and after a dash
+# between numbers. A long unit word ("population") may start a new line, so a table still fits its width.
+_JOIN_AFTER_NUMBER = re.compile(r"(?<=\d) (?=[a-z%£]{1,8}\b|\()|(?<=\d[snrt][tdh]) (?=\(|of\b)|(?<=[snrt][tdh]\)) (?=of \d)|(?:(?<=\bof)|(?<=\bper)) (?=[\d£])")
 _JOIN_DASH = re.compile(r"(?<=[\dhdt])([–-])(?=[\d£])")  # after a digit or an ordinal's last letter
 
 

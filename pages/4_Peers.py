@@ -54,7 +54,7 @@ with tab_compare:
                                       "peer_median": "Peer median", "peer_best": "Peer best",
                                       "peers_with_data": "Peers with data"})
         present.table(shown[["Metric", area.name, "Rank in group", "Peer median", "Peer best", "Peers with data"]],
-                      hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 700))
+                      columns=("Metric", area.name, "Rank in group", "Peer median", "Peer best"), hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 700))
         st.caption("Rank 1 is best in the group (polarity applied). Peer median and best use the peers' latest values.")
 with tab_heat:
     if engine is not None:
