@@ -32,7 +32,7 @@ def rag_badge_html(rag: Rag, extra: str = "") -> str:
     style = RAG_STYLE[rag]
     tail = f" · {extra}" if extra else ""
     return (f'<span class="rag-badge" style="background:{style.colour};color:{style.text_colour}">'
-            f"{style.symbol} {style.word}{tail}</span>")
+            f"{style.symbol}\u00a0{style.word}{tail}</span>")  # the shape stays with its word; the rest may wrap
 
 
 def rag_cell_style(value: str) -> str:
@@ -71,7 +71,7 @@ def status_table(table: pd.DataFrame | pa.Table | Styler, *, presenter: bool = F
 # ("3,876 per", "10.5 minutes", "232nd (196th", "10th of"), after "per" or "of" before a number, and after a dash
 # between numbers. A long unit word ("population") may start a new line, so a table still fits its width.
 _JOIN_AFTER_NUMBER = re.compile(r"(?<=\d) (?=[a-z%£]{1,8}\b|\()|(?<=\d[snrt][tdh]) (?=\(|of\b)|(?<=[snrt][tdh]\)) (?=of \d)|(?:(?<=\bof)|(?<=\bper)) (?=[\d£])")
-_JOIN_DASH = re.compile(r"(?<=[\dhdt])([–-])(?=[\d£])")  # after a digit or an ordinal's last letter
+_JOIN_DASH = re.compile(r"(?<=[\dhdt])([–-])(?=[\d£])|(?<=[(\s])([+−-])(?=[\d£])")  # a range's dash; a sign
 
 
 def _cell_text(value: object) -> str:
@@ -87,7 +87,7 @@ def _cell_text(value: object) -> str:
 def whole_numbers(text: str) -> str:
     """``text`` with each number phrase unbreakable ('3,876 per 100,000 population', '232nd (196th–286th)'):
     no-break spaces inside it and a word joiner after a dash between numbers; the words around it still wrap."""
-    return _JOIN_DASH.sub("\\1\u2060", _JOIN_AFTER_NUMBER.sub("\u00a0", text))
+    return _JOIN_DASH.sub(lambda m: m.group(0) + "\u2060", _JOIN_AFTER_NUMBER.sub("\u00a0", text))
 
 
 def status_styled(table: pd.DataFrame | pa.Table) -> Styler:
@@ -99,7 +99,7 @@ def status_styled(table: pd.DataFrame | pa.Table) -> Styler:
 BASE_CSS = """
 <style>
 .rag-badge {display:inline-block; padding:0.1rem 0.55rem; border-radius:0.8rem; font-weight:600;
-            font-size:0.95em; white-space:nowrap}
+            font-size:0.95em; max-width:100%}
 .lupe-muted {color:#555; font-size:0.9em}
 /* A metric's value is a number (a score, a rank with its range): one line, the page's columns are set wide
    enough for it; words (an authority's name) wrap inside a container keyed "lupe-words". Its label wraps
@@ -150,7 +150,6 @@ html, body, [data-testid="stAppViewContainer"] {font-size: 22px}
 [data-testid="stTable"] td [data-testid="stMarkdownContainer"],
 [data-testid="stTable"] td [data-testid="stMarkdownContainer"] p {white-space: inherit !important}
 [data-testid="stTooltipIcon"], [data-testid="stElementToolbar"] {display:none}
-.rag-badge {white-space: normal}
 [data-testid="stMetricLabel"] p {font-size: 1.0rem !important}
 [data-testid="stMain"] code {font-size: 0.95em !important}
 /* The map's zoom buttons: the wheel and a drag still zoom and pan. */

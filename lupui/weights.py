@@ -100,7 +100,8 @@ def preview(now_: Assembly, settings: Settings, elapsed_ms: float) -> None:
             st.metric("Levelling Up score", format_number(card.overall, 1) if card.overall is not None else "–")
             st.markdown(render.rag_badge_html(card.overall_rag, card.rank_text), unsafe_allow_html=True)
             shown = [m for m in card.missions if m.applicable]
-            scores = pd.DataFrame({"Mission": [m.mission.title for m in shown],
+            # Short names, so the three columns fit the preview's width at 1280 px with the sidebar open.
+            scores = pd.DataFrame({"Mission": [f"{m.mission.number}. {m.mission.short_name}" for m in shown],
                                    "Status": [render.rag_text(m.rag) for m in shown],
                                    "Score": [format_number(m.score, 1) for m in shown]})
             present.table(scores, hide_index=True, width="stretch")
