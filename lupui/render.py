@@ -134,7 +134,8 @@ PRESENTER_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display:none}
 html, body, [data-testid="stAppViewContainer"] {font-size: 22px}
 /* A floor for every piece of text on the page (Streamlit sets some at 0.75-0.875rem): 20 px or the size it
-   inherits. Chart text (SVG) is sized by the chart itself (lupui.vega's projector config). */
+   inherits. Chart text (SVG) is sized by the chart itself (lupui.vega's projector config). A size larger than
+   its parent's needs !important to survive it (headings, metric values below; the workshop's room code). */
 [data-testid="stMain"] :not(svg):not(svg *) {font-size: max(20px, 1em)}
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.15rem !important}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {

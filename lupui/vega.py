@@ -46,6 +46,9 @@ def prepared(chart: alt.TopLevelMixin) -> VegaChart:
 _BIG = {"labelFontSize": PROJECTOR_FONT_PX, "titleFontSize": PROJECTOR_FONT_PX, "labelColor": "#1a1a1a",
         "titleColor": "#1a1a1a"}
 _TALLER = 1.35  # rows as tall as their larger labels
+# The height is the plot's, not the whole chart's: with Streamlit's default ("fit") the larger axis and legend
+# took their room from the rows, and Vega hid every other label of the spine chart as overlapping.
+_PLOT_HEIGHT = {"type": "fit-x", "contains": "padding"}
 
 
 def _projector_config(config: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +61,7 @@ def for_projector(chart: VegaChart, presenter: bool) -> VegaChart:
     """The same chart with labels, titles and legends at 20 px for a projector (a new spec; the cached one is kept)."""
     if not presenter:
         return chart
-    spec = {**chart.spec, "config": _projector_config(dict(chart.spec.get("config", {})))}
+    spec = {**chart.spec, "config": _projector_config(dict(chart.spec.get("config", {}))), "autosize": _PLOT_HEIGHT}
     if isinstance(spec.get("height"), int | float):
         spec["height"] = int(spec["height"] * _TALLER)
     return VegaChart(spec, chart.data)
@@ -72,7 +75,7 @@ def altair_for_projector(chart: alt.TopLevelMixin, presenter: bool) -> alt.TopLe
     taller = chart.properties(height=int(height * _TALLER)) if isinstance(height, int | float) else chart.copy()
     config = _projector_config(taller.config.to_dict() if isinstance(taller.config, alt.Config) else {})
     taller.config = alt.Config.from_dict(config)
-    return taller
+    return taller.properties(autosize=alt.AutoSizeParams(**_PLOT_HEIGHT))
 
 
 NO_DATA_GREY = "#BBBBBB"

@@ -10,9 +10,10 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.test_phone import SHOTS
+from tests.e2e.test_workshop_journey import join_and_allocate, new_page, settled, workshop_app  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")]
 
@@ -144,3 +145,38 @@ def test_normal_scorecard_fits_at_1280(app_url: str, page: Page, open_app: Calla
     assert not page.evaluate(CUT_NUMBERS_JS)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "normal-1280x720-scorecard.png"))
+
+
+def test_workshop_room_presents(browser: Browser, workshop_app: str) -> None:
+    """An open room with a revealed activity, switched to presenter mode from the sidebar: the code, counts and
+    the reveal at projector size; no activity controls, moderation or downloads; the reveal's tables plain."""
+    projector = new_page(browser, viewport={"width": 1280, "height": 720})
+    projector.goto(f"{workshop_app}/Workshop?area={WALSALL}")
+    settled(projector)
+    projector.get_by_label("Room name").fill("Walsall Place Board")
+    projector.get_by_text("Named (people may give their name)").click()
+    projector.get_by_role("button", name="Open the room").click()
+    code = projector.get_by_test_id("ws-code")
+    expect(code).to_have_text(re.compile(r"^[2-9A-HJKMNP-Z]{6}$"))
+    projector.get_by_role("radio", name="Open", exact=True).first.click()
+    settled(projector)
+    laptop = new_page(browser, viewport={"width": 1024, "height": 768})
+    join_and_allocate(laptop, f"{workshop_app}/?join={code.inner_text().strip()}", "Ben",
+                      {"1. Living standards": 50, "7. Health": 50})
+    projector.get_by_role("radio", name="Revealed", exact=True).first.click()
+    expect(projector.get_by_text("Mission priorities: 1 people")).to_be_visible()
+
+    projector.get_by_test_id("stSidebar").get_by_text("Presenter mode").click()
+    expect(projector.get_by_role("button", name="Leave presenter mode")).to_be_visible()
+    projector.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '22px'")
+    expect(projector.get_by_text("Mission priorities: 1 people")).to_be_visible()
+    settled(projector)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    projector.screenshot(path=str(SHOTS / "presenter-1280x720-workshop-room.png"))
+    assert projector.evaluate(CONTROLS_JS) == ["Leave presenter mode"]
+    assert code.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 60, "the room code lost its size"
+    assert projector.get_by_test_id("stDataFrame").count() == 0
+    assert not small_text(projector), small_text(projector)[:5]
+    assert not projector.evaluate(CUT_NUMBERS_JS)
+    for page in (projector, laptop):
+        page.context.close()
