@@ -34,17 +34,24 @@ def controls() -> bool:
     return not presenting()
 
 
-def pick(key: str, draw: Callable[[], T], default: T) -> T:
+def remembered(key: str, default: T | None = None) -> T | None:
+    """The value ``pick`` kept for ``key`` (the last one drawn outside presenter mode)."""
+    return state.widget(f"lupe_kept_{key}", default)
+
+
+def pick(key: str, draw: Callable[[], T], default: T, *, widget: str | None = None) -> T:
     """A control's value: drawn (and remembered) normally; in presenter mode the remembered value, with no control.
 
     Streamlit forgets a widget's value when a run does not draw it, so the choice is kept under a key of
-    our own: the map's layer or the Progress page's metric stays as the presenter chose it before presenting.
+    our own: the map's layer or the Progress page's metric stays as the presenter chose it before presenting,
+    and after presenting the ``widget`` (its key) is drawn with that choice again.
     """
-    kept = f"lupe_kept_{key}"
     if presenting():
-        return state.widget(kept, default)
+        return remembered(key, default)  # type: ignore[return-value]
+    if widget is not None and state.widget(widget) is None and remembered(key) is not None:
+        state.widget_value(widget, remembered(key))
     value = draw()
-    state.widget_value(kept, value)
+    state.widget_value(f"lupe_kept_{key}", value)
     return value
 
 

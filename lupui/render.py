@@ -114,6 +114,9 @@ BASE_CSS = """
 /* Long widget labels wrap instead of being cut off ("Evidence-based red…", "Include context metrics…"). */
 [data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"], [data-testid="stWidgetLabel"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important}
+/* A button's label wraps instead of ending in "…" ("One-page sum…" in five columns at 1280 px). */
+button [data-testid="stMarkdownContainer"], button [data-testid="stMarkdownContainer"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important}
 @media (max-width: 640px) {
   .rag-badge {white-space: normal}
   [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {white-space: normal; overflow-wrap: break-word}

@@ -59,9 +59,11 @@ st.caption("Gap to national or target: 'closing' or 'widening' since the baselin
 
 st.subheader("One metric in detail: baseline and projection to 2030")
 choices = {m.meta.id: m.meta.label for m in rows}
-state.widget_value("w_prog_metric", state.widget("w_prog_metric") if state.widget("w_prog_metric") in choices else next(iter(choices)))
+shown_before = state.widget("w_prog_metric") or present.remembered("prog_metric")  # also after presenting
+state.widget_value("w_prog_metric", shown_before if shown_before in choices else next(iter(choices)))
 chosen = present.pick("prog_metric", lambda: st.selectbox("Metric", list(choices), format_func=choices.get, key="w_prog_metric"),
                       next(iter(choices)))
+chosen = chosen if chosen in choices else next(iter(choices))
 metric = prog.metric(chosen)
 meta = metric.meta
 history = load_history(ds, meta, area.code, extra)

@@ -61,3 +61,17 @@ def test_presenter_charts_are_scaled_on_peers_and_progress() -> None:
         for chart in charts:
             config = json.loads(chart.proto.spec).get("config", {})
             assert config["axis"]["labelFontSize"] >= 20, (page, config)
+
+
+def test_choices_made_before_presenting_keep_applying() -> None:
+    """The map's layer and metric chosen before presenting stay on the projector, with no pickers drawn."""
+    at = open_page("pages/3_Map.py", area=WALSALL)
+    at.selectbox(key="w_map_kind").set_value("metric_value").run()
+    at.selectbox(key="w_map_metric_metric_value").set_value("gross_weekly_pay").run()
+    title = at.subheader[0].value
+    assert "weekly pay" in title.lower(), title
+    at.toggle(key="w_presenter").set_value(True).run()
+    assert not at.main.selectbox and not at.main.toggle
+    assert at.subheader[0].value == title
+    at.button(key="w_leave_presenter").click().run()
+    assert at.selectbox(key="w_map_kind").value == "metric_value"
