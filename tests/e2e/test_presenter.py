@@ -12,8 +12,11 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e import test_workshop_journey
 from tests.e2e.test_phone import SHOTS
-from tests.e2e.test_workshop_journey import join_and_allocate, new_page, settled, workshop_app  # noqa: F401 (a fixture)
+from tests.e2e.test_workshop_journey import join_and_allocate, new_page, settled
+
+workshop_app = test_workshop_journey.workshop_app  # the fixture: a fresh server with its own workshop database
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")]
 
