@@ -49,8 +49,8 @@ def status_table(table: pd.DataFrame | pa.Table | Styler, *, presenter: bool = F
     """Draw a table whose status cells are coloured; on a projector as large HTML text, else a data grid.
 
     A data grid draws on a canvas at a fixed small size that no stylesheet reaches, so presenter mode
-    shows a plain table (styled by ``PRESENTER_CSS``) with only ``presenter_columns``, its number cells
-    kept on one line. The index is shown only when ``hide_index=False`` is passed.
+    shows a plain table (styled by ``PRESENTER_CSS``) with only ``presenter_columns``, its number phrases
+    unbreakable (``whole_numbers``). The index is shown only when ``hide_index=False`` is passed.
     """
     if presenter:
         if isinstance(table, Styler):
@@ -148,7 +148,7 @@ html, body, [data-testid="stAppViewContainer"] {font-size: 22px}
 [data-testid="stTable"] table, [data-testid="stTable"] th, [data-testid="stTable"] td,
 [data-testid="stMarkdownContainer"] table th, [data-testid="stMarkdownContainer"] table td {font-size: 1rem !important}
 /* The large table wraps its words instead of scrolling: a scrolling box is out of reach of the keyboard. Number
-   cells carry white-space: nowrap from render.number_cell_style, so only words wrap. */
+   phrases are unbreakable (render.whole_numbers) and status cells nowrap (rag_cell_style), so only words wrap. */
 [data-testid="stTable"] > div {overflow: visible !important}
 [data-testid="stTable"] th, [data-testid="stTable"] td {overflow-wrap: break-word; white-space: normal}
 [data-testid="stTable"] td [data-testid="stMarkdownContainer"],
