@@ -17,7 +17,7 @@ facts = describe(ds, area)
 
 st.title(area.name)
 st.markdown(f"{facts['kind']} · {area.region + ' · ' if area.region and area.region != area.nation else ''}{area.nation} · `{area.code}`")
-cols = st.columns(4)
+cols = st.container(key="lupe-words").columns(4)  # two of the four values are names, which may wrap
 cols[0].metric("Population (mid-2024)", format_number(area.population, 0) if area.population else "no data")
 density = area.population / (area.land_area_ha / 100) if area.population and area.land_area_ha else None
 cols[1].metric("People per km²", format_number(density, 0) if density else "no data")

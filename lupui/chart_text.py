@@ -14,15 +14,18 @@ import pandas as pd
 import streamlit as st
 
 from lupcore import IndicatorMeta, Projection, format_value, trend_sentence
-from lupui import render
+from lupui import present, render
 
 TABLE_LABEL = "Chart as a table"
 
 
 def describe(sentence: str, table: pd.DataFrame | None = None) -> None:
-    """The sentence under a chart and, when given, its rows as a plain table (a real HTML table)."""
+    """The sentence under a chart and, when given, its rows as a plain table (a real HTML table).
+
+    A projector shows the sentence only: the table's expander is a control, and presenter mode draws none.
+    """
     st.markdown(render.plain(sentence))
-    if table is not None and len(table):
+    if table is not None and len(table) and present.controls():
         with st.expander(TABLE_LABEL, expanded=False):
             st.markdown(render.markdown_table(table))
 

@@ -98,6 +98,9 @@ def _sidebar(ds: Dataset, view: ViewState) -> None:
         st.divider()
         state.widget_value("w_presenter", view.presenter)
         st.toggle("Presenter mode", key="w_presenter",
-                  help="Large type for a projector: the sidebar, the Scorecard's filters and the Compare controls are hidden.",
+                  help="For a projector at 1280 x 720: text at 20 px or larger, charts with larger labels, tables as plain "
+                       "large tables. Every page hides the sidebar, filters, pickers, editors, uploaders and buttons "
+                       "(choices made before keep applying); Weights shows the weights in force, Export and Local "
+                       "metrics say what is left out. Leave it with the button at the top of the page.",
                   on_change=lambda: state.update(presenter=bool(state.widget("w_presenter"))))
         st.caption(OGL)

@@ -12,7 +12,8 @@ from lupui.forecasts import intervals
 def score_rank_summary(now: Assembly, area_code: str, *, presenter: bool = False) -> Summary:
     """Draw the three headline figures; returns the summary for the strengths and concerns below."""
     card = now.card
-    top = st.columns([1, 2, 1.6] if presenter else [1, 1.5, 2])  # the rank range on one line
+    # Wide enough for the rank range on one line ("232nd (196th–286th)") and the score's label uncut at 1280 px.
+    top = st.columns([1, 2, 1.6] if presenter else [1, 1.75, 1.25])
     top[0].metric("Levelling Up score (0–100)", format_number(card.overall, 1) if card.overall is not None else "–",
                   help=GLOSSARY["score"])
     top[0].markdown(render.rag_badge_html(card.overall_rag), unsafe_allow_html=True)

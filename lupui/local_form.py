@@ -10,7 +10,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lupcore import CAPITALS, Dataset, LocalControl, LocalMetricData, Polarity, validate_meta
-from lupui import render, state
+from lupui import present, render, state
 
 POLARITY_LABELS = {Polarity.HIGHER_IS_BETTER: "Higher is better", Polarity.LOWER_IS_BETTER: "Lower is better",
                    Polarity.CONTEXTUAL: "Context only (not scored)"}
@@ -67,4 +67,21 @@ def describe_and_add(ds: Dataset, result: object, existing: tuple[LocalMetricDat
             state.forget_widget("lupe_upload_digest")
             state.widget_value("lupe_upload_round", state.widget("lupe_upload_round", 0) + 1)  # a fresh, empty uploader
             state.flash(f"Added {len(added)} local metric(s). They now appear on the scorecard, map and peers pages.")
+            st.rerun()
+
+
+def listing(ds: Dataset, metrics: tuple[LocalMetricData, ...]) -> None:
+    """The session's local metrics, one line each, with a Remove button (not in presenter mode)."""
+    st.subheader("Your local metrics")
+    if not metrics:
+        st.caption("None yet. They stay in this session, and in the session file you can save on the Export page.")
+    for m in metrics:
+        c1, c2 = st.columns([5, 1])
+        meta = m.meta
+        c1.markdown(f"**{render.plain(meta.name)}** (local) · {render.plain(meta.unit or 'no unit')} · "
+                    f"{POLARITY_LABELS[Polarity(meta.polarity)].lower()} · "
+                    f"{ds.missions[meta.mission].title if meta.mission else 'no mission'} · {m.n_values} values · "
+                    f"source: {render.plain(meta.source)}")
+        if present.controls() and c2.button("Remove", key=f"w_lm_remove_{meta.id}", icon=":material/delete:"):
+            state.set_local_metrics(tuple(x for x in metrics if x.meta.id != meta.id))
             st.rerun()

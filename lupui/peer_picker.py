@@ -25,7 +25,7 @@ from lupcore import (
     format_value,
     tier_for,
 )
-from lupui import render, state
+from lupui import present, render, state
 
 KIND_LABELS = {
     "ons-global": "ONS similar areas: global model",
@@ -98,8 +98,8 @@ def why_these_peers(ds: Dataset, area_code: str, group: object, names: dict[str,
                    if c in metas else "Distance (0 = identical)" for c in why.columns}
         formats = {headers[c]: (lambda v, m=metas[c]: format_value(v, m, with_unit=False)) if c in metas
                    else (lambda v: format_number(v, 2)) for c in why.columns}
-        st.dataframe(why.rename(columns=headers).style.format(formats), width="stretch",
-                     height=min(38 + 35 * len(why), 700))
+        present.table(why.rename(columns=headers).style.format(formats), hide_index=False, width="stretch",
+                      columns=list(headers.values())[:4], height=min(38 + 35 * len(why), 700))  # projector: 4 fit
         st.caption("Context variables side by side (raw values) and each area's distance from the locality on the "
                    "standardised variables (0 = identical). ONS lists use ONS's own 29 variables, not these."
                    + (" The deprivation rank (Indices of Deprivation 2025, rank 1 = most deprived of England's 296 "

@@ -33,7 +33,7 @@ def rag_badge_html(rag: Rag, extra: str = "") -> str:
     style = RAG_STYLE[rag]
     tail = f" · {extra}" if extra else ""
     return (f'<span class="rag-badge" style="background:{style.colour};color:{style.text_colour}">'
-            f"{style.symbol} {style.word}{tail}</span>")
+            f"{style.symbol}\u00a0{style.word}{tail}</span>")  # the shape stays with its word; the rest may wrap
 
 
 def rag_cell_style(value: str) -> str:
@@ -45,20 +45,50 @@ def rag_cell_style(value: str) -> str:
     return ""
 
 
-def status_table(table: pd.DataFrame | pa.Table, *, presenter: bool = False,
+def status_table(table: pd.DataFrame | pa.Table | Styler, *, presenter: bool = False,
                  presenter_columns: Iterable[str] | None = None, **dataframe_args: object) -> None:
     """Draw a table whose status cells are coloured; on a projector as large HTML text, else a data grid.
 
     A data grid draws on a canvas at a fixed small size that no stylesheet reaches, so presenter mode
-    shows a plain table (styled by ``PRESENTER_CSS``) with only ``presenter_columns``.
+    shows a plain table (styled by ``PRESENTER_CSS``) with only ``presenter_columns``, its number phrases
+    unbreakable (``whole_numbers``). The index is shown only when ``hide_index=False`` is passed.
     """
     if presenter:
-        frame = as_frame(table)
-        if presenter_columns is not None:
-            frame = frame[[c for c in presenter_columns if c in frame.columns]]
-        st.table(status_styled(frame).hide(axis="index"))
+        if isinstance(table, Styler):
+            hidden = [c for c in table.data.columns if presenter_columns is not None and c not in presenter_columns]
+            styled = table.hide(hidden, axis="columns") if hidden else table
+        else:
+            frame = as_frame(table)
+            if presenter_columns is not None:
+                frame = frame[[c for c in presenter_columns if c in frame.columns]]
+            styled = status_styled(frame).format(_cell_text)  # a table's cells are Markdown: user text stays plain
+        st.table(styled.hide(axis="index") if dataframe_args.get("hide_index", True) else styled)
     else:
-        st.dataframe(status_styled(table), **dataframe_args)  # type: ignore[arg-type]
+        st.dataframe(status_styled(table) if not isinstance(table, Styler) else table,  # type: ignore[arg-type]
+                     **dataframe_args)
+
+
+# Break opportunities inside a number phrase: the space after a number before its unit or ordinal bracket
+# ("3,876 per", "10.5 minutes", "232nd (196th", "10th of"), after "per" or "of" before a number, and after a dash
+# between numbers. A long unit word ("population") may start a new line, so a table still fits its width.
+_JOIN_AFTER_NUMBER = re.compile(r"(?<=\d) (?=[a-z%£]{1,8}\b|\()|(?<=\d[snrt][tdh]) (?=\(|of\b)|(?<=[snrt][tdh]\)) (?=of \d)|(?:(?<=\bof)|(?<=\bper)) (?=[\d£])")
+_JOIN_DASH = re.compile(r"(?<=[\dhdt])([–-])(?=[\d£])|(?<=[(\s])([+−-])(?=[\d£])")  # a range's dash; a sign
+
+
+def _cell_text(value: object) -> str:
+    """A plain table's cell (Markdown): text as literal characters with its numbers whole, a number to at most
+    two decimals, missing as a dash."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return whole_numbers(plain(value)) if isinstance(value, str) else str(value)
+
+
+def whole_numbers(text: str) -> str:
+    """``text`` with each number phrase unbreakable ('3,876 per 100,000 population', '232nd (196th–286th)'):
+    no-break spaces inside it and a word joiner after a dash between numbers; the words around it still wrap."""
+    return _JOIN_DASH.sub(lambda m: m.group(0) + "\u2060", _JOIN_AFTER_NUMBER.sub("\u00a0", text))
 
 
 def status_styled(table: pd.DataFrame | pa.Table) -> Styler:
@@ -91,10 +121,17 @@ def as_frame(table: pd.DataFrame | pa.Table) -> pd.DataFrame:
 BASE_CSS = """
 <style>
 .rag-badge {display:inline-block; padding:0.1rem 0.55rem; border-radius:0.8rem; font-weight:600;
-            font-size:0.95em; white-space:nowrap}
+            font-size:0.95em; max-width:100%}
 .lupe-muted {color:#555; font-size:0.9em}
-[data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {white-space: normal; overflow: visible;
-                                                                  text-overflow: clip; overflow-wrap: anywhere}
+/* A metric's value is a number (a score, a rank with its range): one line, the page's columns are set wide
+   enough for it; words (an authority's name) wrap inside a container keyed "lupe-words". Its label wraps
+   instead of ending in "…" ("Levelling Up score (0–1…" in a narrow column). */
+[data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {white-space: nowrap; overflow: visible;
+                                                                  text-overflow: clip; overflow-wrap: normal}
+.st-key-lupe-words [data-testid="stMetricValue"] p, .st-key-lupe-words [data-testid="stMetricValue"] div {
+  white-space: normal; overflow-wrap: break-word}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important}
 .lupe-gap {border-left:4px solid #BBBBBB; padding:0.2rem 0.8rem; color:#333; background:#f6f6f6}
 /* Long widget labels wrap instead of being cut off ("Evidence-based red…", "Include context metrics…"). */
 [data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"], [data-testid="stWidgetLabel"] p {
@@ -109,8 +146,12 @@ a:focus-visible, summary:focus-visible, [role="tab"]:focus-visible {outline: 3px
   outline: 3px solid #0072B2; outline-offset: 1px}
 :is([data-testid="stSelectbox"], [data-testid="stMultiSelect"]) div:has(> input:focus) {
   outline: 3px solid #0072B2; outline-offset: 1px}
+/* A button's label wraps instead of ending in "…" ("One-page sum…" in five columns at 1280 px). */
+button [data-testid="stMarkdownContainer"], button [data-testid="stMarkdownContainer"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important}
 @media (max-width: 640px) {
   .rag-badge {white-space: normal}
+  [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {white-space: normal; overflow-wrap: break-word}
   /* Phone: a Markdown table's rows stack (metric in bold, then its cells) instead of running off the screen. */
   [data-testid="stMarkdownContainer"] table thead {display:none}
   [data-testid="stMarkdownContainer"] table, [data-testid="stMarkdownContainer"] table tbody,
@@ -127,17 +168,28 @@ PRESENTER_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display:none}
 html, body, [data-testid="stAppViewContainer"] {font-size: 22px}
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.15rem}
+/* A floor for every piece of text on the page (Streamlit sets some at 0.75-0.875rem): 20 px or the size it
+   inherits. Chart text (SVG) is sized by the chart itself (lupui.vega's projector config). A size larger than
+   its parent's needs !important to survive it (headings, metric values below; the workshop's room code). */
+[data-testid="stMain"] :not(svg):not(svg *) {font-size: max(20px, 1em)}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.15rem !important}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {
-  font-size: 2.0rem !important; line-height: 1.15; white-space: nowrap !important; overflow-wrap: normal !important}
+  font-size: 2.0rem !important; line-height: 1.15}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: 1rem !important; color: #333 !important;
   opacity: 1 !important}
-[data-testid="stTable"] table, [data-testid="stTable"] th, [data-testid="stTable"] td {font-size: 1rem !important}
-/* The large table wraps its words instead of scrolling: a scrolling box is out of reach of the keyboard. */
+[data-testid="stTable"] table, [data-testid="stTable"] th, [data-testid="stTable"] td,
+[data-testid="stMarkdownContainer"] table th, [data-testid="stMarkdownContainer"] table td {font-size: 1rem !important}
+/* The large table wraps its words instead of scrolling: a scrolling box is out of reach of the keyboard. Number
+   phrases are unbreakable (render.whole_numbers) and status cells nowrap (rag_cell_style), so only words wrap. */
 [data-testid="stTable"] > div {overflow: visible !important}
-[data-testid="stTable"] th, [data-testid="stTable"] td {overflow-wrap: anywhere}
-[data-testid="stTooltipIcon"] {display:none}
-[data-testid="stMetricLabel"] p {font-size: 1.0rem !important; white-space: normal}
+[data-testid="stTable"] th, [data-testid="stTable"] td {overflow-wrap: break-word; white-space: normal}
+[data-testid="stTable"] td [data-testid="stMarkdownContainer"],
+[data-testid="stTable"] td [data-testid="stMarkdownContainer"] p {white-space: inherit !important}
+[data-testid="stTooltipIcon"], [data-testid="stElementToolbar"] {display:none}
+[data-testid="stMetricLabel"] p {font-size: 1.0rem !important}
+[data-testid="stMain"] code {font-size: 0.95em !important}
+/* The map's zoom buttons: the wheel and a drag still zoom and pan. */
+[data-testid="stDeckGlJsonChart"] button, [data-testid="stDeckGlJsonChart"] .maplibregl-ctrl {display:none !important}
 h1 {font-size: 2.6rem !important} h2 {font-size: 2.0rem !important} h3 {font-size: 1.6rem !important}
 .block-container, [data-testid="stMainBlockContainer"] {padding: 1rem 1.5rem !important; max-width: 100% !important}
 </style>

@@ -15,7 +15,7 @@ from lupcore.workshop import results as wr, service as ws
 from lupcore.workshop.pooling import CONTROL_LEVELS, MISSIONS, POOLING_METHODS
 from lupcore.workshop.reveal import results_payload
 from lupcore.workshop.reveal_text import priorities_sentence
-from lupui import cache, chart_text
+from lupui import cache, chart_text, present
 from lupui.rooms import RAG_MARK, REFRESH, SHORT, STATE_LABEL, choices, plain, results, scorecard, who_label
 
 
@@ -52,29 +52,29 @@ def reveal(res: wr.Results, kinds: set[str], presenter: bool) -> None:
         st.subheader("Killer metrics: the room's votes")
         rows = [{"Metric": k["label"], "Votes": k["votes"], "Status in the data": RAG_MARK.get(k["status"], "–")}
                 for k in doc["killer"]]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch") if rows else st.info("No votes yet.")
+        present.table(pd.DataFrame(rows), hide_index=True, width="stretch") if rows else st.info("No votes yet.")
     if "control" in kinds:
         st.subheader("How much do local partners control each metric?")
         labels = choices()
         rows = [{"Metric": labels.get(m, m), **{ws.CONTROL_LABELS[lv]: c.get(lv, 0) for lv in CONTROL_LEVELS}}
                 for m, c in sorted(res.control.items())]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch") if rows else st.info("No answers yet.")
+        present.table(pd.DataFrame(rows), hide_index=True, width="stretch") if rows else st.info("No answers yet.")
     if "rag" in kinds:
         st.subheader("Missions: the room beside the data")
         rows = [{"Mission": f"{m}. {names[m]}", "Red": doc["rag"][str(m)]["red"], "Amber": doc["rag"][str(m)]["amber"],
                  "Green": doc["rag"][str(m)]["green"], "The room says": RAG_MARK[doc["rag"][str(m)]["room"]],
                  "The data says": RAG_MARK.get(doc["rag"][str(m)]["data"], "–")} for m in MISSIONS]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * 13 + 3)
+        present.table(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * 13 + 3)
         reasons = [{"Mission": f"{m}. {names[m]}", "Reason": why} for m, whys in sorted(res.rag_reasons.items())
                    for why in whys]
         if reasons and not presenter:
             with st.expander(f"Reasons given ({len(reasons)})"):
-                st.dataframe(pd.DataFrame(reasons), hide_index=True, width="stretch")  # cells: plain text
+                present.table(pd.DataFrame(reasons), hide_index=True, width="stretch")  # cells: plain text
     if "ideas" in kinds:
         st.subheader("Proposed local metrics")
         approved = [{"From": who_label(res, who), "Idea": text} for who, text, ok in res.ideas if ok]
         if approved:
-            st.dataframe(pd.DataFrame(approved), hide_index=True, width="stretch")
+            present.table(pd.DataFrame(approved), hide_index=True, width="stretch")
         else:
             st.info("No ideas approved yet.")
 
@@ -99,7 +99,7 @@ def _reveal_priorities(res: wr.Results, doc: dict, names: dict[int, str]) -> Non
                           "Spread (IQR)": [p["iqr"][str(m)] for m in MISSIONS]})
     config = {short[meth]: st.column_config.NumberColumn(format="%.1f", help=POOLING_METHODS[meth]) for meth in short}
     config["Spread (IQR)"] = st.column_config.NumberColumn(format="%.1f", help="Interquartile range of the points")
-    st.dataframe(table, hide_index=True, width="stretch", height=35 * 13 + 3, column_config=config)
+    present.table(table, hide_index=True, width="stretch", height=35 * 13 + 3, column_config=config)
     dots = pd.DataFrame([(f"{m}. {names[m]}", float(v)) for row in res.points for m, v in zip(MISSIONS, row, strict=True)],
                         columns=["Mission", "Points"])
     order = [f"{m}. {names[m]}" for m in MISSIONS]
@@ -109,9 +109,9 @@ def _reveal_priorities(res: wr.Results, doc: dict, names: dict[int, str]) -> Non
                      yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])))
              .transform_calculate(jitter="sqrt(-2*log(random()))*cos(2*PI*random())/3"))
     ticks = alt.Chart(means).mark_tick(color="#D55E00", thickness=3, size=22).encode(x=alt.X("Mean:Q", title="Points"), y=alt.Y("Mission:N", sort=order))
-    st.altair_chart((chart + ticks).properties(height=36 * 12), width="stretch",
-                    alt=f"Dot chart of the points {p['responses']} people gave each of the 12 missions, with the "
-                        "room's mean as a tick. Described below; the table above gives the numbers.")
+    present.chart((chart + ticks).properties(height=36 * 12), width="stretch",
+                  alt=f"Dot chart of the points {p['responses']} people gave each of the 12 missions, with the "
+                      "room's mean as a tick. Described below; the table above gives the numbers.")
     st.caption("Each dot is one person's points; the orange tick is the room's mean.")
     chart_text.describe(priorities_sentence(p, names))
     conv = p["convergence"]

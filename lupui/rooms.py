@@ -31,7 +31,7 @@ RAG_MARK = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "No data",
 SHORT = {"priorities": "Priorities", "killer": "Killer metrics", "control": "Local control", "rag": "Mission RAG",
          "ideas": "Ideas"}
 STATE_LABEL = {"closed": "Closed", "open": "Open", "revealed": "Revealed"}
-CODE_CSS = ("<style>.ws-code{font-family:ui-monospace,monospace;font-size:3.2rem;font-weight:700;"
+CODE_CSS = ("<style>.ws-code{font-family:ui-monospace,monospace;font-size:3.2rem !important;font-weight:700;"
             "letter-spacing:0.35rem;color:#0072B2}</style>")
 plain = render.plain  # everything the room typed is shown as plain text (one helper for the whole app)
 

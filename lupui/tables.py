@@ -31,6 +31,26 @@ def capitals_markdown(key: tuple, _card: Scorecard) -> str:
                                                      for x in frame["Score"]]))
 
 
+# Short headers, so the six columns fit beside each other at 1280 px with the sidebar open (the long names
+# pushed "Metrics with data" off the grid's right edge); the long name is the header's help.
+MISSION_COLUMNS = {
+    "Mission": st.column_config.TextColumn("Mission", width=230),
+    "Status": st.column_config.TextColumn("Status", width=110),
+    "Score": st.column_config.TextColumn("Score", width=60),
+    "Score if every metric at minimum": st.column_config.TextColumn(
+        "At minimum", width=95, help="The mission's score if every metric were at its minimum"),
+    "Score if every metric at target": st.column_config.TextColumn(
+        "At target", width=85, help="The mission's score if every metric were at its target"),
+    "Metrics with data": st.column_config.TextColumn("Metrics with data"),
+}
+
+
+def headline_ids(card: Scorecard, ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The headline metrics among ``ids`` (all of them when none is a headline metric): a projector's spine chart."""
+    headline = {m.meta.id for m in card.metrics if m.meta.role.value == "headline"}
+    return tuple(i for i in ids if i in headline) or ids
+
+
 @st.cache_resource(show_spinner=False, max_entries=512)
 def missions_table(key: tuple, _card: Scorecard) -> pa.Table:
     """One row per mission: status, score, the scores at minimum and target, coverage."""

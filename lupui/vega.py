@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from lupcore import SPINE_LEGEND, spine_chart
 
-__all__ = ["SPINE_LEGEND", "VegaChart", "for_projector", "peer_heatmap", "prepared", "spine_chart"]
+__all__ = ["SPINE_LEGEND", "VegaChart", "altair_for_projector", "for_projector", "peer_heatmap", "prepared", "spine_chart"]
 
 PROJECTOR_FONT_PX = 20
 
@@ -43,19 +43,39 @@ def prepared(chart: alt.TopLevelMixin) -> VegaChart:
     return VegaChart(spec, pa.Table.from_pylist(rows))
 
 
+_BIG = {"labelFontSize": PROJECTOR_FONT_PX, "titleFontSize": PROJECTOR_FONT_PX, "labelColor": "#1a1a1a",
+        "titleColor": "#1a1a1a"}
+_TALLER = 1.35  # rows as tall as their larger labels
+# The height is the plot's, not the whole chart's: with Streamlit's default ("fit") the larger axis and legend
+# took their room from the rows, and Vega hid every other label of the spine chart as overlapping.
+_PLOT_HEIGHT = {"type": "fit-x", "contains": "padding"}
+
+
+def _projector_config(config: dict[str, Any]) -> dict[str, Any]:
+    """A chart's config with axis and legend text at 20 px in near-black, and text marks at 20 px."""
+    return {**config, "axis": {**config.get("axis", {}), **_BIG},
+            "legend": {**config.get("legend", {}), **_BIG, "symbolSize": 220}, "text": {"fontSize": PROJECTOR_FONT_PX}}
+
+
 def for_projector(chart: VegaChart, presenter: bool) -> VegaChart:
     """The same chart with labels, titles and legends at 20 px for a projector (a new spec; the cached one is kept)."""
     if not presenter:
         return chart
-    big = {"labelFontSize": PROJECTOR_FONT_PX, "titleFontSize": PROJECTOR_FONT_PX}
-    config = dict(chart.spec.get("config", {}))
-    config.update(axis={**config.get("axis", {}), **big, "labelColor": "#1a1a1a"},
-                  legend={**config.get("legend", {}), **big, "labelColor": "#1a1a1a", "symbolSize": 220},
-                  text={"fontSize": PROJECTOR_FONT_PX})
-    spec = {**chart.spec, "config": config}
+    spec = {**chart.spec, "config": _projector_config(dict(chart.spec.get("config", {}))), "autosize": _PLOT_HEIGHT}
     if isinstance(spec.get("height"), int | float):
-        spec["height"] = int(spec["height"] * 1.35)  # rows as tall as their larger labels
+        spec["height"] = int(spec["height"] * _TALLER)
     return VegaChart(spec, chart.data)
+
+
+def altair_for_projector(chart: alt.TopLevelMixin, presenter: bool) -> alt.TopLevelMixin:
+    """``for_projector`` for an Altair chart drawn with ``st.altair_chart`` (its rows stay inline)."""
+    if not presenter:
+        return chart
+    height = getattr(chart, "height", None)
+    taller = chart.properties(height=int(height * _TALLER)) if isinstance(height, int | float) else chart.copy()
+    config = _projector_config(taller.config.to_dict() if isinstance(taller.config, alt.Config) else {})
+    taller.config = alt.Config.from_dict(config)
+    return taller.properties(autosize=alt.AutoSizeParams(**_PLOT_HEIGHT))
 
 
 NO_DATA_GREY = "#BBBBBB"

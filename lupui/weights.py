@@ -6,10 +6,14 @@ editors' row indices map back to metric ids kept beside them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from lupcore import (
+    AGGREGATIONS,
     MAX_KILLER_METRICS,
     MINIMUM_PRESETS,
     TARGET_PRESETS,
@@ -18,8 +22,10 @@ from lupcore import (
     Settings,
     format_number,
     format_value,
+    settings_caption,
+    weights_in_force,
 )
-from lupui import layout, render, state
+from lupui import layout, present, render, state
 
 EDITOR_KEYS = ("w_weights_editor", "w_bench_editor")
 _IDS = "w_metric_ids"
@@ -94,12 +100,35 @@ def preview(now_: Assembly, settings: Settings, elapsed_ms: float) -> None:
             st.metric("Levelling Up score", format_number(card.overall, 1) if card.overall is not None else "–")
             st.markdown(render.rag_badge_html(card.overall_rag, card.rank_text), unsafe_allow_html=True)
             shown = [m for m in card.missions if m.applicable]
-            scores = pd.DataFrame({"Mission": [m.mission.title for m in shown],
+            # Short names, so the three columns fit the preview's width at 1280 px with the sidebar open.
+            scores = pd.DataFrame({"Mission": [f"{m.mission.number}. {m.mission.short_name}" for m in shown],
                                    "Status": [render.rag_text(m.rag) for m in shown],
                                    "Score": [format_number(m.score, 1) for m in shown]})
-            st.dataframe(scores.style.map(render.rag_cell_style, subset=["Status"]), hide_index=True, width="stretch")
+            present.table(scores, hide_index=True, width="stretch")
             st.caption(f"Scored in {elapsed_ms:.0f} ms (cached results are instant).")
-        st.button("Reset every choice to the defaults", icon=":material/restart_alt:", key="w_reset", on_click=on_reset)
+        if present.controls():
+            st.button("Reset every choice to the defaults", icon=":material/restart_alt:", key="w_reset", on_click=on_reset)
+
+
+def in_force(now_: Assembly, settings: Settings, metas: list[IndicatorMeta], missions: Mapping[int, Any]) -> None:
+    """The weights, benchmarks and method in force as readable tables: presenter mode's view, with no editors."""
+    st.subheader("Weights in force")
+    st.markdown(render.plain(f"{weights_in_force(settings, missions)}. {settings_caption(settings)}. "
+                             f"Combined by {AGGREGATIONS[settings.aggregation].lower()}."))
+    chosen = dict(settings.mission_weights)
+    measured = sorted({m.mission for m in metas if m.mission})
+    present.table(pd.DataFrame({"Mission": [missions[n].title for n in measured],
+                                "Weight": [format_number(chosen.get(n, 1.0), 2) for n in measured]}), hide_index=True)
+    weights_now = now_.engine.scores.weights if now_.engine else None
+    st.markdown("**Metric weights** within each mission")
+    present.table(pd.DataFrame({
+        "Mission": [missions[m.mission].short_name if m.mission in missions else "–" for m in metas],
+        "Metric": [m.shown_label for m in metas],
+        "Weight": ["left out" if m.id in settings.excluded or weights_now is None
+                   else format_number(float(weights_now[now_.panel.column(m.id)]), 2) for m in metas],
+        "Minimum": [MINIMUM_PRESETS.get(settings.minimum_for(m.id), "custom") for m in metas],
+        "Target": [TARGET_PRESETS.get(settings.target_for(m.id), "custom") for m in metas],
+    }), hide_index=True)
 
 
 def weights_editor(now_: Assembly, settings: Settings, metas: list[IndicatorMeta]) -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lupcore import ScenarioError, change_words, check_change, clean_scenario_name, format_number, format_value
-from lupui import render, state
+from lupui import present, render, state
 
 MAX_SCENARIOS = 6
 MODES = {"value": "Set a new value", "percent": "Change by a percentage", "units": "Change by an amount",
@@ -80,8 +80,8 @@ def _status_and_score(row: object) -> str:
 
 def status_table(frame: pd.DataFrame) -> None:
     """A table whose "status · score" cells are coloured by their status."""
-    st.dataframe(frame.style.map(lambda v: render.rag_cell_style(str(v).split(" · ")[0])),
-                 hide_index=True, width="stretch", height=38 + 35 * len(frame))
+    present.table(frame.style.map(lambda v: render.rag_cell_style(str(v).split(" · ")[0])),
+                  hide_index=True, width="stretch", height=38 + 35 * len(frame))
 
 
 def missions_before_after(card: object, result: object) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lupcore import display_label
-from lupui import render
+from lupui import present, render
 from lupui.frame import OGL, frame
 
 ctx = frame("Data and methods", needs_area=False)
@@ -46,8 +46,8 @@ table = pd.DataFrame({
     "Code in this tool": [m.id for m in metas],
 })
 st.subheader(f"The {len(metas)} metrics and their sources")
-st.dataframe(table, hide_index=True, width="stretch", height=520,
-             column_config={"Link": st.column_config.LinkColumn("Link", display_text="source")})
+present.table(table, columns=("Metric", "Mission", "Which way is better", "Unit", "Source"), hide_index=True,
+              width="stretch", height=520, column_config={"Link": st.column_config.LinkColumn("Link", display_text="source")})
 
 st.subheader("Definitions and caveats")
 by_mission: dict[int | None, list] = {}

@@ -13,7 +13,7 @@ from lupcore import (
     settings_caption,
     weights_in_force,
 )
-from lupui import chart_text, headline, layout, render, state, tables, vega
+from lupui import chart_text, headline, layout, present, render, state, tables, vega
 from lupui.frame import frame
 from lupui.view import current, spine_spec, spine_words
 
@@ -35,10 +35,10 @@ summary = headline.score_rank_summary(now, area.code, presenter=view.presenter)
 st.subheader("Missions", help=f"Minimum: {GLOSSARY['minimum']}\n\nTarget: {GLOSSARY['target']}")
 key = (*now.view_key(), area.code)
 missions = tables.missions_table(key, card)
-render.status_table(missions, presenter=view.presenter, presenter_columns=("Mission", "Status", "Score"), hide_index=True, width="stretch",
-                    height=38 + 35 * missions.num_rows,
-                    column_order=layout.columns_for(missions.column_names, ("Mission", "Status", "Score")),
-                    column_config=layout.phone_widths({"Mission": 200, "Status": 100, "Score": 50}))
+present.table(missions, columns=("Mission", "Status", "Score"), hide_index=True, width="stretch",
+              height=38 + 35 * missions.num_rows,
+              column_order=layout.columns_for(missions.column_names, ("Mission", "Status", "Score")),
+              column_config={**tables.MISSION_COLUMNS, **layout.phone_widths({"Mission": 200, "Status": 100, "Score": 50})})
 st.caption(f":material/rule: {MISSION_RAG_RULE}")
 capitals, _ = st.columns([1.2, 1])
 with capitals:
@@ -79,10 +79,10 @@ def _filters(card: Scorecard) -> tuple:
 def every_metric(key: tuple, card: Scorecard, engine: Engine, presenter: bool) -> None:
     """The filterable metric table and spine chart: a filter change reruns only this part of the page."""
     st.subheader("Every metric")
-    filters = NO_FILTERS if presenter else _filters(card)  # a projector shows no controls, as promised
+    filters = _filters(card) if present.controls() else NO_FILTERS  # a projector shows no controls, as promised
     table, ids = tables.metrics_table(key, filters, card)
-    render.status_table(
-        table, presenter=presenter, presenter_columns=("Metric", "Value", "Status", "Minimum", "Target"),
+    present.table(
+        table, columns=("Metric", "Value", "Status", "Minimum", "Target"),
         hide_index=True, width="stretch", height=min(38 + 35 * table.num_rows, 720),
         column_order=layout.columns_for(table.column_names, ("Metric", "Value", "Status")),
         column_config={
@@ -99,12 +99,12 @@ def every_metric(key: tuple, card: Scorecard, engine: Engine, presenter: bool) -
 
     if ids:
         st.subheader("Where the area sits among comparable areas")
-        spine = spine_spec(*key, ids, engine)
+        shown = tables.headline_ids(card, ids) if presenter else ids  # 17 large labels, not 44 small ones
+        spine = spine_spec(*key, shown, engine)
         if spine:
-            spine = vega.for_projector(spine, presenter)
             sentence, rows = spine_words(*key, ids, engine, card.area.name)
-            st.vega_lite_chart(spine.data, spine.spec, width="stretch", alt=chart_text.spine_alt(card.area.name, len(rows)))
-            st.caption(vega.SPINE_LEGEND)
+            present.chart(spine, width="stretch", alt=chart_text.spine_alt(card.area.name, len(shown)))
+            st.caption(vega.SPINE_LEGEND + (" Headline metrics only; the table above lists every metric." if presenter else ""))
             chart_text.describe(sentence, rows)
     else:
         st.info("No metric matches the filters.")

@@ -14,7 +14,7 @@ from lupcore import (
     WEIGHT_PRESETS,
     Role,
 )
-from lupui import state, weights
+from lupui import present, state, weights
 from lupui.frame import frame
 from lupui.view import current
 
@@ -36,6 +36,9 @@ with preview:
     weights.preview(now, settings, elapsed_ms)
 
 with controls:
+    if not present.controls():  # a projector shows the choices in force, not the editors
+        weights.in_force(now, settings, metas, ctx.dataset.missions)
+        st.stop()
     st.subheader("Weights")
     state.widget_value("w_preset", settings.weight_preset)
     st.radio("Starting point", list(WEIGHT_PRESETS), format_func=WEIGHT_PRESETS.get, key="w_preset",

@@ -10,7 +10,7 @@ from lupcore import (
     map_sentence,
     tier_for,
 )
-from lupui import chart_text, mapdeck, render, state
+from lupui import chart_text, mapdeck, present, render, state
 from lupui.frame import frame
 from lupui.view import current
 
@@ -26,20 +26,24 @@ if engine is None:
                icon=":material/warning:")
     st.stop()
 
-c1, c2, c3 = st.columns([1.2, 2, 1])
-kind = c1.selectbox("Colour the map by", list(LAYER_KINDS), format_func=LAYER_KINDS.get, key="w_map_kind")
+c1, c2, c3 = st.columns([1.2, 2, 1]) if present.controls() else (st, st, st)  # presenter: the choices kept, no pickers
+kind = present.pick("map_kind", lambda: c1.selectbox("Colour the map by", list(LAYER_KINDS), format_func=LAYER_KINDS.get,
+                                                     key="w_map_kind"), next(iter(LAYER_KINDS)), widget="w_map_kind")
 metric_options = {m.id: m.shown_label for m in panel.indicators}
 if kind in ("metric_value", "metric_rag"):
     if kind == "metric_rag":
         metric_options = {m.id: label for m, (_, label) in zip(panel.indicators, metric_options.items(), strict=True)
                           if m.polarity != 0}
-    key = c2.selectbox("Metric", list(metric_options), format_func=metric_options.get, key=f"w_map_metric_{kind}")
+    key = present.pick(f"map_metric_{kind}", lambda: c2.selectbox("Metric", list(metric_options), format_func=metric_options.get,
+                                                                  key=f"w_map_metric_{kind}"), next(iter(metric_options)),
+                       widget=f"w_map_metric_{kind}")
 elif kind in ("mission_score", "mission_rag"):
     with_data = [n for n in ds.missions if np.isfinite(engine.scores.mission[:, n - 1]).any()]
-    key = c2.selectbox("Mission", with_data, format_func=lambda n: ds.missions[n].title, key="w_map_mission")
+    key = present.pick("map_mission", lambda: c2.selectbox("Mission", with_data, format_func=lambda n: ds.missions[n].title,
+                                                           key="w_map_mission"), with_data[0], widget="w_map_mission")
 else:
     key = None
-zoom = c3.toggle("Zoom to the locality", key="w_map_zoom")
+zoom = present.pick("map_zoom", lambda: c3.toggle("Zoom to the locality", key="w_map_zoom"), False, widget="w_map_zoom")
 layer = map_layer(engine, kind, key, {n: m.title for n, m in ds.missions.items()})
 
 codes = list(panel.codes)

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from lupcore import anonymised_names, default_variables, heatmap_sentence, ons_neighbours, peer_table, score_heatmap
-from lupui import chart_text, peer_picker, render, vega
+from lupui import chart_text, peer_picker, present, render, vega
 from lupui.frame import frame
 from lupui.view import current
 
@@ -12,7 +12,8 @@ ctx = frame("Peers")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
 spec = view.peers
 st.title(f"Peers: places like {area.name}")
-peer_picker.controls(ds, area, view)
+if present.controls():
+    peer_picker.controls(ds, area, view)
 
 now = current(ctx)
 group = now.peers
@@ -42,7 +43,7 @@ if spec.kind == "nearest":
         st.caption(f"{overlap} of these {len(group.codes)} also appear among ONS's {len(group.codes)} most similar "
                    "areas (global model).")
 
-tab_compare, tab_heat, tab_why = st.tabs(["Every metric against the peers", "Heatmap of scores", "Why these peers"])
+tab_compare, tab_heat, tab_why = present.sections(["Every metric against the peers", "Heatmap of scores", "Why these peers"])
 engine = now.engine
 with tab_compare:
     if engine is None:
@@ -52,15 +53,15 @@ with tab_compare:
         shown = table.rename(columns={"metric": "Metric", "value": area.name, "rank_in_group": "Rank in group",
                                       "peer_median": "Peer median", "peer_best": "Peer best",
                                       "peers_with_data": "Peers with data"})
-        st.dataframe(shown[["Metric", area.name, "Rank in group", "Peer median", "Peer best", "Peers with data"]],
-                     hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 700))
+        present.table(shown[["Metric", area.name, "Rank in group", "Peer median", "Peer best", "Peers with data"]],
+                      columns=("Metric", area.name, "Rank in group", "Peer median", "Peer best"), hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 700))
         st.caption("Rank 1 is best in the group (polarity applied). Peer median and best use the peers' latest values.")
 with tab_heat:
     if engine is not None:
         heat = score_heatmap(engine, codes, names)
         order = [names[c] for c in codes]
         chart = vega.peer_heatmap(heat, order)
-        st.altair_chart(chart, width="stretch", alt=chart_text.heatmap_alt(names[area.code], len(order)))
+        present.chart(chart, width="stretch", alt=chart_text.heatmap_alt(names[area.code], len(order)))
         st.caption("Each cell is the metric's normalised score (higher is better after polarity); grey means no data.")
         chart_text.describe(heatmap_sentence(heat, names[area.code]), chart_text.heatmap_table(heat, order))
 with tab_why:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lupcore import MAX_COMPARE, anonymised_names, side_by_side
-from lupui import render, state
+from lupui import present, render, state
 from lupui.forecasts import intervals
 from lupui.frame import frame
 from lupui.view import current
@@ -20,7 +20,7 @@ chosen = [c for c in (view.compare or default) if c in names][:MAX_COMPARE]
 if area.code not in chosen:
     chosen = [area.code, *chosen][:MAX_COMPARE]
 
-if not view.presenter:
+if present.controls():
     c1, c2, c3 = st.columns([3, 1, 1])
     if view.anonymised:  # the picker would name the lettered areas; choose them before anonymising
         c1.caption("Anonymised: switch anonymised mode off to change which areas are compared.")
@@ -46,10 +46,13 @@ labels = {c: names[c] for c in chosen}
 if view.anonymised:
     labels.update(anonymised_names(chosen, area.code))
 missions = {n: m.title for n, m in ds.missions.items()}
-ranges = {code: f"{iv.text} of {iv.of}" for code, iv in intervals(now).items() if iv.nominal}
+shown_ivs = [iv for iv in intervals(now).values() if iv.nominal]
+ranges = {code: iv.text for code, iv in intervals(now).items() if iv.nominal}  # "of 294" below: four columns fit
 headline, mission_table, metric_table = side_by_side(engine, chosen, labels, missions, ranges)
 
 render.status_table(headline, presenter=view.presenter, hide_index=True, width="stretch")
+if shown_ivs:
+    st.caption(f"Ranks are out of {shown_ivs[0].of} areas; the range is the 5th to 95th percentile of 1,000 runs.")
 st.subheader("Missions")
 render.status_table(mission_table, presenter=view.presenter, hide_index=True, width="stretch",
                     height=35 + 35 * len(mission_table))

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lupcore import display_label, format_value, load_history, parse_period
-from lupui import chart_text, render, state
+from lupui import chart_text, present, render, state
 from lupui.forecasts import progress, projection
 from lupui.frame import frame
 from lupui.view import current
@@ -59,8 +59,11 @@ st.caption("Gap to national or target: 'closing' or 'widening' since the baselin
 
 st.subheader("One metric in detail: baseline and projection to 2030")
 choices = {m.meta.id: m.meta.label for m in rows}
-state.widget_value("w_prog_metric", state.widget("w_prog_metric") if state.widget("w_prog_metric") in choices else next(iter(choices)))
-chosen = st.selectbox("Metric", list(choices), format_func=choices.get, key="w_prog_metric")
+shown_before = state.widget("w_prog_metric") or present.remembered("prog_metric")  # also after presenting
+state.widget_value("w_prog_metric", shown_before if shown_before in choices else next(iter(choices)))
+chosen = present.pick("prog_metric", lambda: st.selectbox("Metric", list(choices), format_func=choices.get, key="w_prog_metric"),
+                      next(iter(choices)))
+chosen = chosen if chosen in choices else next(iter(choices))
 metric = prog.metric(chosen)
 meta = metric.meta
 history = load_history(ds, meta, area.code, extra)
@@ -78,14 +81,15 @@ with left:
     options = ["default", *periods]
     current_base = dict(view.baseline).get(chosen, "default")
     state.widget_value("w_prog_baseline", current_base if current_base in options else "default")
-    st.selectbox("Baseline period", options, key="w_prog_baseline", on_change=set_baseline,
-                 format_func=lambda p: "Default (latest period ending in 2019)" if p == "default" else display_label(p))
+    if present.controls():
+        st.selectbox("Baseline period", options, key="w_prog_baseline", on_change=set_baseline,
+                     format_func=lambda p: "Default (latest period ending in 2019)" if p == "default" else display_label(p))
     st.markdown(f"**{render.plain(metric.text)}**")
     if metric.baseline.note:
         st.caption(render.plain(metric.baseline.note))
     render.bullets(gap.text for gap in (metric.national_gap, metric.target_gap) if gap is not None)
-    relaxed = st.toggle("Relaxed mode", key="w_prog_relaxed",
-                        help="Project from as few as 3 points spanning 2 years: indicative only.")
+    relaxed = present.pick("prog_relaxed", lambda: st.toggle("Relaxed mode", key="w_prog_relaxed",
+                           help="Project from as few as 3 points spanning 2 years: indicative only."), False)
 proj = projection(now, area.code, chosen, relaxed, dict(view.baseline).get(chosen), extra)
 with right:
     if history.empty:
@@ -107,7 +111,7 @@ with right:
             rule = pd.DataFrame({"value": [outlook.value], "label": [outlook.label]})
             layers.append(alt.Chart(rule).mark_rule(color="#009E73", strokeDash=[2, 2]).encode(
                 y="value:Q", tooltip=["label:N", alt.Tooltip("value:Q", format=",.2f")]))
-        st.altair_chart(alt.layer(*layers).properties(height=340), width="stretch", alt=chart_text.trend_alt(meta, area.name))
+        present.chart(alt.layer(*layers).properties(height=340), width="stretch", alt=chart_text.trend_alt(meta, area.name))
         st.caption("Blue: published values. Orange: fitted trend (dashed) with 80% and 95% prediction ranges to "
                    f"{proj.horizon_label or 2030}. Green dashed line: target.")
         chart_text.trend(meta, area.name, points, proj)

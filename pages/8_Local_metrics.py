@@ -8,12 +8,11 @@ from lupcore import (
     MAX_BYTES,
     MAX_METRICS,
     LocalMetricData,
-    Polarity,
     parse_upload,
     template_csv,
     template_xlsx,
 )
-from lupui import local_form, render, state
+from lupui import local_form, present, state
 from lupui.frame import frame
 
 ctx = frame("Local metrics")
@@ -23,6 +22,10 @@ st.markdown("Build on the common measures with your own: a residents' survey, lo
             "Local metrics join the scorecard, weights, map, peers, progress and what-if like official ones, marked "
             "**(local)** and credited to the source you name.")
 
+if not present.controls():
+    present.hidden("the templates, the upload and the Remove buttons are hidden")
+    local_form.listing(ds, state.local_metrics())
+    st.stop()
 with st.expander("Templates and rules", expanded=not state.local_metrics()):
     st.markdown(f"* **Long form**: columns `area_code, period, value` and optionally `lci95, uci95` and `metric` "
                 f"(one file can hold several metrics).\n* **Wide form**: `area_code` then one column per metric "
@@ -62,17 +65,4 @@ if upload is not None:
     if result.ok:
         local_form.describe_and_add(ds, result, existing)
 
-st.subheader("Your local metrics")
-current_metrics = state.local_metrics()
-if not current_metrics:
-    st.caption("None yet. They stay in this session, and in the session file you can save on the Export page.")
-for m in current_metrics:
-    c1, c2 = st.columns([5, 1])
-    meta = m.meta
-    c1.markdown(f"**{render.plain(meta.name)}** (local) · {render.plain(meta.unit or 'no unit')} · "
-                f"{local_form.POLARITY_LABELS[Polarity(meta.polarity)].lower()} · "
-                f"{ds.missions[meta.mission].title if meta.mission else 'no mission'} · {m.n_values} values · "
-                f"source: {render.plain(meta.source)}")
-    if c2.button("Remove", key=f"w_lm_remove_{meta.id}", icon=":material/delete:"):
-        state.set_local_metrics(tuple(x for x in current_metrics if x.meta.id != meta.id))
-        st.rerun()
+local_form.listing(ds, state.local_metrics())

@@ -18,7 +18,7 @@ from lupcore import (
     scenarios_from_view,
     to_session_file,
 )
-from lupui import render, rooms, state
+from lupui import present, render, rooms, state
 from lupui.forecasts import intervals, progress, scenario_result
 from lupui.frame import frame
 from lupui.layout import share_link
@@ -28,6 +28,10 @@ ctx = frame("Export and session")
 ds, area, view = ctx.dataset, ctx.area, ctx.view
 now = current(ctx)
 st.title("Export and session")
+if not present.controls():
+    st.info("Presenter mode is for showing, not exporting: leave presenter mode to download the summary, share this "
+            "view or save the session.", icon=":material/co_present:")
+    st.stop()
 
 st.subheader(f"A summary of {area.name} to take away")
 st.caption("Every export reflects what you see now: the locality, weights, benchmark presets, peers, baseline and "

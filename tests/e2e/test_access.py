@@ -46,7 +46,7 @@ def blocking_violations(page: Page) -> list[str]:
             for v in response["violations"] if v["impact"] in BLOCKING]
 
 
-PRESENTER = [("/Scorecard", "&present=1"), ("/Compare", "&present=1"), ("/Progress", "&present=1")]
+PRESENTER = [(p, "&present=1") for p in PAGES]  # every page in presenter mode too (its own stylesheet)
 
 
 @pytest.mark.parametrize(("path", "extra"), [(p, "") for p in PAGES] + PRESENTER)
