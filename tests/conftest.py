@@ -45,6 +45,20 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
+SHARED = ROOT.parent / "shared"  # the raw open data beside the clone (CI always has it)
+
+
+def require_shared(path: Path) -> Path:
+    """``path`` under ../shared: a data-rebuild check needs the raw files. In CI their absence FAILS the
+    test (CI always runs with ../shared beside the clone); elsewhere it is skipped with the reason."""
+    if path.exists():
+        return path
+    message = f"raw data not present at {path} (a clone without ../shared); the check runs wherever it exists"
+    if in_ci():
+        pytest.fail(f"CI must run the data checks: {message}", pytrace=False)
+    pytest.skip(message)
+
+
 def require_postgres_url() -> str:
     """``LUPE_TEST_POSTGRES_URL`` (a SQLAlchemy URL for psycopg 3); in CI its absence FAILS the test.
 

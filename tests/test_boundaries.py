@@ -246,3 +246,18 @@ def test_ui_imports_the_core_through_its_face() -> None:
                   for node in ast.walk(_parse(path)) if isinstance(node, ast.Import)
                   for a in node.names if a.name.startswith("lupcore.")]
     assert offenders == []
+
+
+def test_a_missing_shared_folder_fails_in_ci_and_only_skips_elsewhere(monkeypatch: pytest.MonkeyPatch,
+                                                                        tmp_path: Path) -> None:
+    """The data-rebuild checks may skip on a clone without ../shared, never in CI (which always has it)."""
+    from tests.conftest import require_shared
+
+    missing = tmp_path / "no-such-folder"
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the data checks"):
+        require_shared(missing)
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception):
+        require_shared(missing)
+    assert require_shared(tmp_path) == tmp_path

@@ -19,10 +19,10 @@ from shapely.geometry import shape
 
 from lupcore.data._files import AREA_COLUMNS, OBSERVATION_COLUMNS
 from lupcore.ingest.build import BUILT_FILES, build
+from tests.conftest import SHARED, require_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-SHARED = ROOT.parent / "shared"
 GSS_CODE = r"^[EWSNK]\d{8}$"
 STATUS_CODES = ("x", "u", "c", "z")  # ONS: not available, low reliability, confidential, not applicable
 NATION_OF_LETTER = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
@@ -197,9 +197,7 @@ def test_missions_cover_one_to_twelve() -> None:
 @pytest.mark.slow
 def test_rebuild_reproduces_committed_data(tmp_path: Path) -> None:
     """``make data`` from ../shared gives exactly the committed files (so data/ is reproducible)."""
-    if not (SHARED / "data" / "ons-els").is_dir():
-        pytest.skip(f"raw ONS data not present at {SHARED}/data/ons-els (clean clone without ../shared); "
-                    "the rebuild check runs wherever the shared folder exists")
+    require_shared(SHARED / "data" / "ons-els")
     build(SHARED, ROOT / "registry", tmp_path)
     for name in BUILT_FILES:
         built, committed = tmp_path / name, DATA / name

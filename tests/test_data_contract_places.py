@@ -19,11 +19,11 @@ from pandera.typing import Series
 from lupcore.ingest.places import PLACE_FILES, PLACES_DIR, UNITS, build_places
 from lupcore.places import name_key
 from lupcore.places._index import PLACE_KINDS
+from tests.conftest import SHARED, require_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 PLACES = DATA / PLACES_DIR
-SHARED = ROOT.parent / "shared"
 GSS_CODE = r"^[EWSN]\d{8}$"
 OUTWARD = r"[A-Z]{1,2}\d[A-Z\d]?"
 MAX_BYTES = 5_000_000  # the issue's budget for the added data
@@ -174,9 +174,7 @@ def test_every_council_has_a_postcode_and_a_place(pc_areas: pd.DataFrame, names:
 @pytest.mark.slow
 def test_rebuild_reproduces_committed_places(tmp_path: Path) -> None:
     """``make data``'s places step from ../shared and the pinned package gives exactly the committed files."""
-    if not (SHARED / "data" / "places").is_dir():
-        pytest.skip(f"raw place lookups not present at {SHARED}/data/places (clean clone without ../shared); "
-                    "the rebuild check runs wherever the shared folder exists")
+    require_shared(SHARED / "data" / "places")
     shutil.copy(DATA / "areas.parquet", tmp_path / "areas.parquet")
     stats = build_places(SHARED, tmp_path)
     assert stats["councils_with_a_postcode"] == 361 and stats["councils_with_a_place"] == 361

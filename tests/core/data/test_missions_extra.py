@@ -21,6 +21,7 @@ from lupcore.ingest.derived import C2_FILE, COMBINED_PARTNERSHIPS, CRIME_GROUPS,
 from lupcore.model import Rag
 from lupcore.scoring import build_engine, build_scorecard
 from lupcore.settings import Settings
+from tests.conftest import require_shared
 
 ROOT = Path(__file__).resolve().parents[3]
 SHARED = ROOT.parent / "shared" / "data"
@@ -36,11 +37,7 @@ def ds() -> Dataset:
 
 @pytest.fixture(scope="module")
 def c2() -> pd.DataFrame:
-    path = SHARED / C2_FILE
-    if not path.exists():
-        pytest.skip(f"Table C2 not present at {path} (clean clone without ../shared); the add-back check runs "
-                    "wherever the shared folder exists")
-    return crime.read_c2(path)
+    return crime.read_c2(require_shared(SHARED / C2_FILE))
 
 
 def _rate(ds: Dataset, iid: str, code: str) -> float:
