@@ -80,6 +80,13 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m lupserve.replica app.py [streamlit run options]", file=sys.stderr)
         return 2
     limit_memory_arenas()
+    from lupcore.workshop.store import pool_settings
+
+    try:
+        pool_settings()  # an operator's mistake is one sentence now, not a traceback on the first workshop page
+    except ValueError as exc:
+        print(f"[replica] {exc}", file=sys.stderr)
+        return 2
     seconds = preload()
     print(f"[replica] data and page modules loaded in {seconds:.2f} s; starting the server", file=sys.stderr,
           flush=True)

@@ -215,6 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.replicas < 1:
         parser.error("--replicas must be at least 1")
+    from lupcore.workshop.store import pool_settings
+
+    try:
+        pool_settings()  # a bad LUPE_DB_POOL_SIZE stops here, before any cluster or replica starts
+    except ValueError as exc:
+        parser.error(str(exc))
 
     stop = threading.Event()
     restart = threading.Event()

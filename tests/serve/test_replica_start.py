@@ -67,3 +67,13 @@ def test_memory_arenas_are_limited_unless_the_operator_chose() -> None:
     kept = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           env={**chosen, "MALLOC_ARENA_MAX": "4"})
     assert kept.stdout.strip() == "False", kept.stderr
+
+
+def test_a_bad_pool_size_stops_a_replica_and_make_serve_with_one_sentence() -> None:
+    env = {**os.environ, "LUPE_DB_POOL_SIZE": "lots"}
+    for command in (["-m", "lupserve.replica", "app.py"], ["-m", "lupserve", "--replicas", "1"]):
+        out = subprocess.run([sys.executable, *command], cwd=ROOT, capture_output=True, text=True, env=env,
+                             timeout=120)
+        assert out.returncode == 2, out.stderr
+        assert "LUPE_DB_POOL_SIZE='lots': give a whole number from 1 to 100" in out.stderr
+        assert "Traceback" not in out.stderr
