@@ -18,6 +18,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from lupcore import RAG_STYLE, Rag, display_label, rag_text
+from lupui import layout
 
 
 def rag_cell(rag: Rag) -> str:
@@ -235,18 +236,27 @@ def bullets(lines: Iterable[str], heading: str = "", empty: str = "") -> None:
         st.markdown("\n".join(([heading, ""] if heading else []) + items))
 
 
-def markdown_table(frame: pd.DataFrame | tuple[list[str], list[list[object]]]) -> str:
+def markdown_table(frame: pd.DataFrame | tuple[list[str], list[list[object]]], *, labelled: bool | None = None) -> str:
     """A small table as Markdown: far cheaper per rerun than an interactive dataframe.
 
-    Every cell is plain text (``plain``), so a cell can neither break the table nor add markup.
+    Every cell is plain text (``plain``), so a cell can neither break the table nor add markup. On a
+    phone the rows stack and the header row is hidden (``BASE_CSS``), so each cell after the first
+    names its column ("Target: £696"), for the eye and for a screen reader; ``labelled`` overrides.
     """
     def cell(value: object) -> str:
         return plain(value).replace("|", "\\|")
 
     columns, body = (list(frame.columns), list(frame.itertuples(index=False))) if isinstance(frame, pd.DataFrame) else frame
-    header = "| " + " | ".join(cell(c) for c in columns) + " |"
+    names = [cell(c) for c in columns]
+    label = labelled if labelled is not None else layout.on_phone()
+
+    def shown(i: int, value: object) -> str:
+        text = cell(value)
+        return f"{names[i]}: {text}" if label and i and text.strip() else text
+
+    header = "| " + " | ".join(names) + " |"
     rule = "|" + "|".join(" --- " for _ in columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in body]
+    rows = ["| " + " | ".join(shown(i, v) for i, v in enumerate(row)) + " |" for row in body]
     return "\n".join([header, rule, *rows])
 
 

@@ -79,3 +79,16 @@ def test_a_cached_arrow_table_is_converted_once_and_its_lists_stay_lists() -> No
     del table
     gc.collect()
     assert key not in render._FRAMES  # forgotten with its table, so a reused id cannot find a stale frame
+
+
+def test_a_stacked_phone_table_names_each_cell_by_its_column() -> None:
+    """On a phone the header row is hidden and rows stack, so '£696' alone would not say it is the target."""
+    import pandas as pd
+
+    from lupui import render
+
+    frame = pd.DataFrame({"Metric": ["Median weekly pay"], "Value": ["£588"], "Target": ["£696"], "Note": [""]})
+    phone = render.markdown_table(frame, labelled=True)
+    assert phone.splitlines()[-1] == "| Median weekly pay | Value: £588 | Target: £696 |  |"
+    assert render.markdown_table(frame, labelled=False).splitlines()[-1] == "| Median weekly pay | £588 | £696 |  |"
+    assert render.markdown_table(frame).splitlines()[-1] == "| Median weekly pay | £588 | £696 |  |"  # no browser: desktop
